@@ -1,0 +1,3 @@
+from gait.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One module per ``gait`` sub-command; each defines ``register(subparsers)``."""
