@@ -7,7 +7,7 @@ IMU data for one sensor. Both are deliberately plain so that live, replay and of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -52,3 +52,18 @@ class SampleBlock:
         if len(self) < 2:
             return float("nan")
         return float(1.0 / np.median(np.diff(self.t_s)))
+
+
+class PacketConsumer(Protocol):
+    """Anything fed by acquisition or replay: the recording writer, the live decoder/analyser, the dashboard.
+
+    ``on_packet`` is called on the acquisition's asyncio loop for every packet and must not block (queue or
+    buffer, never do I/O that can stall); ``flush`` makes buffered work durable or visible; ``close`` ends it.
+    Replay calls exactly the same methods, so a consumer cannot tell a replay from a live session.
+    """
+
+    def on_packet(self, packet: Packet) -> None: ...
+
+    def flush(self) -> None: ...
+
+    def close(self) -> None: ...
