@@ -1,0 +1,1 @@
+"""Import other devices' exports into sessions and export samples, strides and orientations."""
