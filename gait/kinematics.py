@@ -1,0 +1,106 @@
+"""Ankle joint kinematics from segment orientations (ISB joint coordinate system, Grood & Suntay 1983).
+
+Inputs are segment→global quaternions (wxyz, ISB frames: X anterior, Y up, Z right on *both* sides) and,
+optionally, segment-frame angular velocities. Outputs are the ankle angles α (dorsiflexion +), β (inversion +)
+and γ (foot internal rotation + relative to the shank) in degrees, their rates, and the shank's rotation about
+the global vertical. For the left side β and γ (and every frontal/transverse quantity) are negated, so that a
+positive value means the same anatomical motion on both sides (``docs/conventions.md``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+from gait.conventions import SIDES
+
+
+def side_sign(side: str) -> float:
+    """+1 for the right side, −1 for the left: the factor applied to frontal/transverse quantities."""
+    if side not in SIDES:
+        raise ValueError(f"unknown side {side!r}; expected one of {', '.join(SIDES)}")
+    return 1.0 if side == "right" else -1.0
+
+
+def rotation(q_wxyz: np.ndarray) -> Rotation:
+    """SciPy rotation from scalar-first quaternions (N, 4)."""
+    return Rotation.from_quat(np.asarray(q_wxyz, dtype=float), scalar_first=True)
+
+
+def ankle_angles_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, side: str) -> np.ndarray:
+    """Ankle angles (N, 3) = [α, β, γ] in degrees from ``R_rel = R_shankᵀ·R_foot`` (intrinsic Z–X–Y).
+
+    Zero is the pose in which both segment frames coincide (the standing calibration pose).
+    """
+    r_rel = rotation(q_shank_wxyz).inv() * rotation(q_foot_wxyz)
+    angles_deg = np.degrees(r_rel.as_euler("ZXY"))
+    angles_deg[:, 1:] *= side_sign(side)
+    return angles_deg
+
+
+def joint_axes(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> tuple[np.ndarray, ...]:
+    """JCS axes in the global frame: e1 = shank Z, e2 = floating axis (unit), e3 = foot Y; each (N, 3)."""
+    e1 = rotation(q_shank_wxyz).apply([0.0, 0.0, 1.0])
+    e3 = rotation(q_foot_wxyz).apply([0.0, 1.0, 0.0])
+    e2 = np.cross(e3, e1)
+    e2 /= np.linalg.norm(e2, axis=1, keepdims=True)
+    return e1, e2, e3
+
+
+def global_angular_velocity_rps(q_wxyz: np.ndarray, omega_segment_rps: np.ndarray) -> np.ndarray:
+    """Angular velocity in the global frame from the segment-frame one (gyroscope rotated to the segment)."""
+    return rotation(q_wxyz).apply(omega_segment_rps)
+
+
+def ankle_rates_dps(
+    q_shank_wxyz: np.ndarray,
+    q_foot_wxyz: np.ndarray,
+    omega_shank_rps: np.ndarray,
+    omega_foot_rps: np.ndarray,
+    side: str,
+) -> np.ndarray:
+    """Joint angle rates (N, 3) = [α̇, β̇, γ̇] in °/s from gyroscopes instead of differentiated angles.
+
+    The relative angular velocity ω_rel = ω_foot − ω_shank (global) decomposes exactly on the non-orthogonal
+    JCS basis as α̇·e1 + β̇·e2 + γ̇·e3. Because e2 is perpendicular to e1 and e3, β̇ = ω_rel·e2 (the projection
+    biomech.md §2.5 recommends for eversion velocity); α̇ and γ̇ solve a 2×2 system whose determinant is
+    cos²β, far from singular at the ankle. ``omega_*_rps`` are in the segment frames.
+    """
+    e1, e2, e3 = joint_axes(q_shank_wxyz, q_foot_wxyz)
+    w_rel = global_angular_velocity_rps(q_foot_wxyz, omega_foot_rps) - global_angular_velocity_rps(
+        q_shank_wxyz, omega_shank_rps
+    )
+    beta_dot = np.einsum("ij,ij->i", w_rel, e2)
+    c = np.einsum("ij,ij->i", e1, e3)
+    p1 = np.einsum("ij,ij->i", w_rel, e1)
+    p3 = np.einsum("ij,ij->i", w_rel, e3)
+    det = 1.0 - c * c
+    alpha_dot = (p1 - c * p3) / det
+    gamma_dot = (p3 - c * p1) / det
+    rates_dps = np.degrees(np.column_stack([alpha_dot, beta_dot, gamma_dot]))
+    rates_dps[:, 1:] *= side_sign(side)
+    return rates_dps
+
+
+def angle_rates_dps(t_s: np.ndarray, angles_deg: np.ndarray) -> np.ndarray:
+    """Rates by central differences of already side-corrected angles (fallback when no gyroscope)."""
+    return np.gradient(angles_deg, t_s, axis=0)
+
+
+def shank_vertical_rate_dps(q_shank_wxyz: np.ndarray, omega_shank_rps: np.ndarray, side: str) -> np.ndarray:
+    """Shank internal (+) rotation rate about the global vertical, °/s (biomech.md §1.2 meaning c).
+
+    A positive rotation about +Y turns the anterior axis toward −Z (left), i.e. medially for the right leg;
+    the left side is negated so that + means internal rotation on both sides.
+    """
+    w_global = global_angular_velocity_rps(q_shank_wxyz, omega_shank_rps)
+    return np.degrees(w_global[:, 1]) * side_sign(side)
+
+
+def heading_deg(q_wxyz: np.ndarray) -> np.ndarray:
+    """Heading of a segment's anterior (X) axis projected on the horizontal plane, degrees, + = toward −Z.
+
+    Unwrapped so that turns accumulate; used for turn detection and heading checks.
+    """
+    x_global = rotation(q_wxyz).apply([1.0, 0.0, 0.0])
+    return np.degrees(np.unwrap(np.arctan2(-x_global[:, 2], x_global[:, 0])))
