@@ -1,0 +1,109 @@
+"""Robust summaries, left/right symmetry and condition comparison with uncertainty.
+
+Summaries are stride medians with IQR (robust to the odd bad stride) plus the provisional measurement error
+bar of biomech.md §3.4. Differences (left − right, condition B − A) carry a bootstrap 95 % CI and are judged
+against the minimal detectable change (MDC, biomech.md §3.5): a difference is only called "detected" when
+its CI excludes zero *and* it exceeds the MDC. The MDC values are provisional engineering estimates [E]
+until a test–retest study replaces them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gait.metrics import METRICS
+from gait.stats import difference_ci, robust_summary
+
+MDC_SOURCE = "biomech.md §3.5 (provisional engineering estimates [E], replace after a test-retest study)"
+ERROR_BAR_SOURCE = "biomech.md §3.4 (provisional displayed error bars [E] until own validation exists)"
+
+#: MDC per metric: (same session / same mount, re-mounted); ("pct", x) = x % of the baseline median.
+MDC = {
+    "eversion_excursion_deg": (1.5, 3.0),
+    "peak_eversion_deg": (2.0, 5.0),
+    "tibial_ir_excursion_deg": (2.0, 4.0),
+    "peak_eversion_velocity_dps": (("pct", 20.0), None),
+    "cadence_steps_per_min": (2.0, 4.0),
+    "stance_pct": (1.0, 2.0),
+}
+
+#: Measurement error bar per metric (±, units of the metric; ("pct", x) = relative).
+MEASUREMENT_ERROR = {
+    "peak_dorsiflexion_deg": 3.0,
+    "peak_eversion_deg": 5.0,
+    "eversion_excursion_deg": 2.5,
+    "tibial_ir_excursion_deg": 2.5,
+    "peak_eversion_velocity_dps": ("pct", 30.0),
+    "cadence_steps_per_min": 1.0,
+    "stance_pct": 2.0,
+}
+
+#: Metrics compared as a plain difference (angles near zero make a % index explode, biomech.md §3.1).
+_DIFFERENCE_ONLY = {m for m in METRICS if m.endswith("_deg") or m in ("ev_tir_ratio", "coupling_slope")}
+
+
+def _finite(values) -> np.ndarray:
+    arr = np.asarray([np.nan if v is None else v for v in values], dtype=float)
+    return arr[np.isfinite(arr)]
+
+
+def _resolve(spec, baseline: float) -> float | None:
+    if spec is None:
+        return None
+    if isinstance(spec, tuple):
+        return abs(baseline) * spec[1] / 100.0 if np.isfinite(baseline) else None
+    return float(spec)
+
+
+def summarize(metric: str, values) -> dict:
+    """n, median, q1, q3, IQR and the measurement error bar (± in the metric's unit) of one metric."""
+    out = robust_summary(_finite(values))
+    out["iqr"] = out["q3"] - out["q1"] if out["n"] else None
+    err = _resolve(MEASUREMENT_ERROR.get(metric), out["median"]) if out["n"] else None
+    out["error_bar"] = {"plus_minus": err, "source": ERROR_BAR_SOURCE} if err is not None else None
+    return out
+
+
+def judge(diff: float, ci: tuple | None, mdc: float | None) -> str:
+    """Plain verdict on a difference: detected / no meaningful difference / inconclusive / not judged."""
+    if ci is None:
+        return "not enough strides"
+    if mdc is None:
+        return "no MDC known; CI only"
+    if (ci[0] > 0 or ci[1] < 0) and abs(diff) >= mdc:
+        return "difference exceeds MDC"
+    if -mdc < ci[0] and ci[1] < mdc:
+        return "no difference larger than MDC"
+    return "inconclusive"
+
+
+def difference(metric: str, a, b, mdc_kind: str, seed: int = 0) -> dict:
+    """median(b) − median(a) with bootstrap CI, MDC and verdict.
+
+    ``mdc_kind`` is ``"same_session"`` (same mounts, e.g. left vs right) or ``"remounted"`` (another session).
+    """
+    arr_a, arr_b = _finite(a), _finite(b)
+    out = {"n_a": int(arr_a.size), "n_b": int(arr_b.size), "difference": None, "ci95": None,
+           "mdc": None, "mdc_kind": mdc_kind, "verdict": "not enough strides"}
+    if arr_a.size == 0 or arr_b.size == 0:
+        return out
+    diff = float(np.median(arr_b) - np.median(arr_a))
+    ci = difference_ci(arr_a, arr_b, seed=seed)[1:] if min(arr_a.size, arr_b.size) >= 2 else None
+    specs = MDC.get(metric)
+    mdc = _resolve(specs[0 if mdc_kind == "same_session" else 1], float(np.median(arr_a))) if specs else None
+    out.update(difference=diff, ci95=list(ci) if ci else None, mdc=mdc, verdict=judge(diff, ci, mdc))
+    return out
+
+
+def symmetry(metric: str, left, right, seed: int = 0) -> dict:
+    """Left − right (same session, same mounts) and, for non-angle metrics, the symmetry index in %."""
+    out = difference(metric, right, left, "same_session", seed)  # median(left) − median(right)
+    out["left_minus_right"] = out.pop("difference")
+    out["n_left"], out["n_right"] = out.pop("n_b"), out.pop("n_a")
+    out["symmetry_index_pct"] = None
+    arr_l, arr_r = _finite(left), _finite(right)
+    if metric not in _DIFFERENCE_ONLY and arr_l.size and arr_r.size:
+        ml, mr = float(np.median(arr_l)), float(np.median(arr_r))
+        if abs(ml + mr) > 1e-9:
+            out["symmetry_index_pct"] = 100.0 * (ml - mr) / (0.5 * (ml + mr))
+    return out

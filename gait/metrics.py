@@ -1,0 +1,191 @@
+"""Per-stride gait metrics from angle curves and events (definitions: biomech.md §3.1, DESIGN.md §3).
+
+A stride runs from an initial contact (IC) to the next ipsilateral IC; stance is IC → toe-off (TC). Angles
+are the side-corrected ankle angles of :mod:`gait.kinematics` (α dorsiflexion +, β inversion +, γ foot
+internal rotation +), so eversion is −β and tibial internal rotation relative to the foot is −γ. Every
+metric whose inputs are missing is ``None`` and the reason is kept in ``unavailable`` — never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Metric names, units in the name; the order is the CSV column order.
+TEMPORAL_METRICS = ("stride_time_s", "stance_pct", "cadence_steps_per_min")
+SPATIAL_METRICS = ("stride_length_m",)
+ANGLE_METRICS = (
+    "eversion_excursion_deg",
+    "peak_eversion_deg",
+    "peak_eversion_velocity_dps",
+    "time_to_peak_eversion_pct",
+    "tibial_ir_excursion_deg",
+    "peak_dorsiflexion_deg",
+    "ev_tir_ratio",
+    "coupling_angle_deg",
+    "coupling_slope",
+)
+SHANK_METRICS = ("shank_ir_loading_deg",)
+METRICS = TEMPORAL_METRICS + SPATIAL_METRICS + ANGLE_METRICS + SHANK_METRICS
+
+#: Windows as fractions of stance (biomech.md §3.1).
+PEAK_EVERSION_WINDOW = 0.70
+EARLY_STANCE_WINDOW = 0.50
+SHANK_LOADING_WINDOW = 0.20
+#: Below this tibial-rotation excursion (deg) the EV/TIR ratio is meaningless and reported as not available.
+MIN_TIR_FOR_RATIO_DEG = 0.5
+
+
+@dataclass
+class SideCurves:
+    """Continuous signals of one side on a common time base; any of them may be missing (None).
+
+    ``angles_deg`` (N, 3) = α β γ; ``rates_dps`` (N, 3) their rates; ``shank_ir_rate_dps`` (N,) the shank's
+    internal rotation rate about the vertical; ``foot_position_m`` (N, 3) the ZUPT foot trajectory.
+    """
+
+    t_s: np.ndarray
+    angles_deg: np.ndarray | None = None
+    rates_dps: np.ndarray | None = None
+    shank_ir_rate_dps: np.ndarray | None = None
+    foot_position_m: np.ndarray | None = None
+    missing: dict[str, str] = field(default_factory=dict)  # signal name -> reason
+
+
+@dataclass
+class Stride:
+    """One stride of one side with its metrics (None = not available) and validity."""
+
+    side: str
+    ic_s: float
+    tc_s: float
+    next_ic_s: float
+    valid: bool = True
+    exclusion_reason: str | None = None
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "side": self.side,
+            "ic_s": self.ic_s,
+            "tc_s": self.tc_s,
+            "next_ic_s": self.next_ic_s,
+            "valid": self.valid,
+            "exclusion_reason": self.exclusion_reason,
+            **{name: _clean(self.metrics.get(name)) for name in METRICS},
+            "unavailable": dict(self.unavailable),
+        }
+
+
+def _clean(value: float | None) -> float | None:
+    """JSON-safe float: NaN/inf become None."""
+    if value is None or not np.isfinite(value):
+        return None
+    return float(value)
+
+
+def temporal_metrics(ic_s: float, tc_s: float, next_ic_s: float) -> dict[str, float]:
+    """Stride time, stance % and cadence (two steps per stride: 120 / stride time)."""
+    stride_time_s = next_ic_s - ic_s
+    return {
+        "stride_time_s": stride_time_s,
+        "stance_pct": 100.0 * (tc_s - ic_s) / stride_time_s,
+        "cadence_steps_per_min": 120.0 / stride_time_s,
+    }
+
+
+def _window(t_s: np.ndarray, t0_s: float, t1_s: float) -> slice:
+    """Index slice of samples with t0 ≤ t ≤ t1 (t_s sorted), at least one sample."""
+    i0 = int(np.searchsorted(t_s, t0_s, side="left"))
+    i1 = int(np.searchsorted(t_s, t1_s, side="right"))
+    return slice(min(i0, len(t_s) - 1), max(i1, i0 + 1))
+
+
+def _at(t_s: np.ndarray, values: np.ndarray, time_s: float) -> float:
+    return float(np.interp(time_s, t_s, values))
+
+
+def vector_coding_angle_deg(proximal_deg: np.ndarray, distal_deg: np.ndarray) -> float:
+    """Circular mean of the vector-coding coupling angle atan2(Δdistal, Δproximal), in [0, 360)."""
+    theta = np.arctan2(np.diff(distal_deg), np.diff(proximal_deg))
+    if theta.size == 0:
+        return float("nan")
+    return float(np.degrees(np.arctan2(np.sin(theta).mean(), np.cos(theta).mean())) % 360.0)
+
+
+def _slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Least-squares slope of y on x (NaN when x does not vary)."""
+    dx = x - x.mean()
+    denom = float(np.dot(dx, dx))
+    return float(np.dot(dx, y - y.mean()) / denom) if denom > 1e-12 else float("nan")
+
+
+def angle_metrics(curves: SideCurves, ic_s: float, tc_s: float) -> dict[str, float]:
+    """Eversion, tibial rotation, dorsiflexion and coupling metrics of one stance (biomech.md §3.1)."""
+    t, ang = curves.t_s, curves.angles_deg
+    stance_s = tc_s - ic_s
+    beta_ic = _at(t, ang[:, 1], ic_s)
+    w70 = _window(t, ic_s, ic_s + PEAK_EVERSION_WINDOW * stance_s)
+    w50 = _window(t, ic_s, ic_s + EARLY_STANCE_WINDOW * stance_s)
+    stance = _window(t, ic_s, tc_s)
+    i_min = w70.start + int(np.argmin(ang[w70, 1]))
+    eversion = -ang[:, 1]
+    tibial_ir = -ang[:, 2]
+    ev_exc = beta_ic - float(ang[i_min, 1])
+    tir_exc = float(np.max(tibial_ir[w50])) - (-_at(t, ang[:, 2], ic_s))
+    rates = curves.rates_dps
+    peak_ev_vel = float(np.max(-rates[w50, 1])) if rates is not None else float("nan")
+    # Coupling over loading: IC -> peak eversion (the phase in which the coupling hypothesis is stated).
+    load = slice(w70.start, max(i_min + 1, w70.start + 2))
+    return {
+        "eversion_excursion_deg": ev_exc,
+        "peak_eversion_deg": float(eversion[i_min]),
+        "peak_eversion_velocity_dps": peak_ev_vel,
+        "time_to_peak_eversion_pct": 100.0 * (float(t[i_min]) - ic_s) / stance_s,
+        "tibial_ir_excursion_deg": tir_exc,
+        "peak_dorsiflexion_deg": float(np.max(ang[stance, 0])),
+        "ev_tir_ratio": ev_exc / tir_exc if abs(tir_exc) >= MIN_TIR_FOR_RATIO_DEG else float("nan"),
+        "coupling_angle_deg": vector_coding_angle_deg(tibial_ir[stance], eversion[stance]),
+        "coupling_slope": _slope(eversion[load], tibial_ir[load]),
+    }
+
+
+def shank_metrics(curves: SideCurves, ic_s: float, tc_s: float) -> dict[str, float]:
+    """Shank internal rotation about the vertical, integrated over loading (IC → 20 % stance)."""
+    w = _window(curves.t_s, ic_s, ic_s + SHANK_LOADING_WINDOW * (tc_s - ic_s))
+    rate = curves.shank_ir_rate_dps[w]
+    value = float(np.trapezoid(rate, curves.t_s[w])) if rate.size > 1 else float("nan")
+    return {"shank_ir_loading_deg": value}
+
+
+def spatial_metrics(curves: SideCurves, ic_s: float, next_ic_s: float) -> dict[str, float]:
+    """Stride length: horizontal displacement of the ZUPT foot trajectory from IC to the next IC."""
+    p0 = np.array([_at(curves.t_s, curves.foot_position_m[:, k], ic_s) for k in (0, 2)])
+    p1 = np.array([_at(curves.t_s, curves.foot_position_m[:, k], next_ic_s) for k in (0, 2)])
+    return {"stride_length_m": float(np.hypot(*(p1 - p0)))}
+
+
+_GROUPS = (
+    ("angles_deg", ANGLE_METRICS, angle_metrics, ("ic_s", "tc_s")),
+    ("shank_ir_rate_dps", SHANK_METRICS, shank_metrics, ("ic_s", "tc_s")),
+    ("foot_position_m", SPATIAL_METRICS, spatial_metrics, ("ic_s", "next_ic_s")),
+)
+
+
+def compute_stride_metrics(stride: Stride, curves: SideCurves | None) -> Stride:
+    """Fill ``stride.metrics`` (every name in :data:`METRICS`) and ``stride.unavailable`` in place."""
+    stride.metrics = dict(temporal_metrics(stride.ic_s, stride.tc_s, stride.next_ic_s))
+    for signal, names, func, args in _GROUPS:
+        data = getattr(curves, signal) if curves is not None else None
+        if data is None:
+            reason = (curves.missing.get(signal) if curves is not None else None) or "signal not available"
+            stride.metrics.update(dict.fromkeys(names))
+            stride.unavailable.update(dict.fromkeys(names, reason))
+            continue
+        values = func(curves, *(getattr(stride, a) for a in args))
+        stride.metrics.update({k: _clean(v) for k, v in values.items()})
+        stride.unavailable.update(
+            {k: "not computable for this stride" for k, v in values.items() if _clean(v) is None})
+    return stride
