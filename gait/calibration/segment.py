@@ -1,0 +1,229 @@
+"""Sensor→segment rotation from a standing window (vertical) and walking (mediolateral axis).
+
+Frame construction (biomech.md §2.2): Y = up from standing gravity; Z = functional mediolateral axis, pointed
+to the right and made perpendicular to Y; X = Y × Z (anterior). The result maps sensor coordinates to segment
+coordinates, ``v_segment = R_segment_sensor.apply(v_sensor)``, the same convention as the walker's mounting
+rotation R_BS (biomech.md §6.3: R_GS = R_GB·R_BS). Works for any mounting orientation; the quality index
+(0..1) and plain-language warnings say how far to trust it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+from gait.calibration.forward import forward_direction
+from gait.calibration.functional import AxisEstimate, mediolateral_axis
+from gait.calibration.standing import (
+    StandingEstimate,
+    estimate_vertical,
+    find_standing_window,
+    still_mask,
+)
+from gait.conventions import GRAVITY_MPS2, PLACEMENTS
+from gait.errors import GaitError
+from gait.types import SampleBlock
+
+Window = tuple[float, float]
+
+#: Below this overall quality a warning is raised (components are in ``details``).
+POOR_QUALITY = 0.5
+
+
+class CalibrationError(GaitError):
+    """Calibration impossible for a sensor (e.g. no walking in the recording)."""
+
+
+@dataclass
+class SegmentCalibration:
+    """Calibration of one sensor.
+
+    ``rotation`` maps sensor to segment coordinates. ``quality`` is 0..1 (the minimum of the components in
+    ``details["quality_components"]``); ``warnings`` are one-line texts for people.
+    """
+
+    sensor: str
+    rotation: Rotation
+    quality: float
+    warnings: list[str] = field(default_factory=list)
+    standing: StandingEstimate | None = None
+    axis: AxisEstimate | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def quat_wxyz(self) -> np.ndarray:
+        """Sensor→segment rotation as a scalar-first quaternion."""
+        return self.rotation.as_quat(scalar_first=True)
+
+    def to_segment(self, vectors_sensor: np.ndarray) -> np.ndarray:
+        """Express (N, 3) or (3,) sensor-frame vectors (gyr, acc) in the segment frame."""
+        return self.rotation.apply(vectors_sensor)
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary (quaternion wxyz, quality, warnings, windows, components)."""
+        return {
+            "sensor": self.sensor,
+            "quat_wxyz": [round(float(v), 6) for v in self.quat_wxyz],
+            "quality": round(float(self.quality), 3),
+            "warnings": list(self.warnings),
+            "standing_window_s": None if self.standing is None else [self.standing.t0_s, self.standing.t1_s],
+            **{k: v for k, v in self.details.items() if k != "quality_components"},
+            "quality_components": {
+                k: round(float(v), 3) for k, v in self.details["quality_components"].items()
+            },
+        }
+
+
+def frame_from_axes(up_sensor: np.ndarray, ml_sensor: np.ndarray) -> Rotation:
+    """Sensor→segment rotation: Y is ``up_sensor``, Z is ``ml_sensor`` made perpendicular to Y."""
+    y = np.asarray(up_sensor, float) / np.linalg.norm(up_sensor)
+    z = np.asarray(ml_sensor, float) - (np.dot(ml_sensor, y)) * y
+    norm = np.linalg.norm(z)
+    if norm < 1e-6:
+        raise ValueError("mediolateral axis is parallel to the vertical axis")
+    z /= norm
+    x = np.cross(y, z)
+    return Rotation.from_matrix(np.vstack([x, y, z]))  # rows: segment axes in sensor coordinates
+
+
+def _segment_of(sensor: str) -> str | None:
+    return sensor.split("_", 1)[1] if sensor in PLACEMENTS else None
+
+
+def _in_window(t_s: np.ndarray, window: Window | None) -> np.ndarray:
+    if window is None:
+        return np.ones(len(t_s), bool)
+    return (t_s >= window[0]) & (t_s <= window[1])
+
+
+def _vertical_without_standing(block: SampleBlock, moving: np.ndarray) -> np.ndarray:
+    """Fallback up axis from walking: foot-flat samples for a foot, else the mean specific force."""
+    acc, gyr = block.acc_mps2[moving], block.gyr_rps[moving]
+    slow = np.linalg.norm(gyr, axis=1) < 0.5
+    if _segment_of(block.sensor) == "foot" and np.count_nonzero(slow) > 20:
+        acc = acc[slow]
+    mean = acc.mean(axis=0)
+    return mean / np.linalg.norm(mean)
+
+
+def _quality_components(standing: StandingEstimate | None, axis: AxisEstimate) -> dict[str, float]:
+    """Each component is 1 when ideal and falls linearly to 0 at a clearly unusable value."""
+    comps = {
+        "standing": 0.3,
+        # biomech.md §2.2: reject when repeated axis estimates differ by > 5°
+        "axis_repeatability": 0.5
+        if np.isnan(axis.spread_deg)
+        else float(np.clip(1 - axis.spread_deg / 10, 0, 1)),
+        "axis_planarity": float(np.clip((axis.planarity - 0.5) / 0.35, 0, 1)),
+        "sign_confidence": axis.sign_confidence,
+        "axis_perpendicular": float(np.clip(1 - (axis.tilt_deg - 10) / 20, 0, 1)),
+    }
+    if standing is not None:
+        still = 1 - max(standing.gyr_std_rps / 0.05, standing.acc_std_mps2 / 0.3) / 2
+        gravity = 1 - abs(standing.acc_norm_mps2 - GRAVITY_MPS2) / 1.0
+        comps["standing"] = float(np.clip(min(still, gravity), 0, 1))
+    return comps
+
+
+def _warnings(
+    sensor: str, standing: StandingEstimate | None, comps: dict[str, float], quality: float
+) -> list[str]:
+    out = []
+    if standing is None:
+        out.append(
+            f"{sensor}: no quiet-standing window found; vertical axis estimated from walking "
+            "(less accurate). Start recordings with 5-10 s of still standing."
+        )
+    if quality < POOR_QUALITY:
+        worst = min(comps, key=comps.get)
+        out.append(
+            f"{sensor}: calibration quality {quality:.2f} is poor (weakest: {worst}); "
+            "frontal and transverse angles may be off by several degrees."
+        )
+    if comps["sign_confidence"] < 0.3:
+        out.append(
+            f"{sensor}: direction of the mediolateral axis is uncertain (walking pattern unclear); "
+            "left/right of the segment frame may be flipped."
+        )
+    return out
+
+
+def calibrate_segment(
+    block: SampleBlock,
+    standing_window: Window | None = None,
+    walking_window: Window | None = None,
+    functional_window: Window | None = None,
+) -> SegmentCalibration:
+    """Sensor→segment rotation for one sensor, with a quality index and warnings.
+
+    ``standing_window``: quiet standing (s, on ``block.t_s``'s clock); found automatically when ``None``.
+    ``walking_window``: the part used for the mediolateral axis; default: every non-still sample.
+    ``functional_window``: optional ankle rocking / heel raises; its axis (signed by the walking axis when
+    there is walking) is averaged with the walking axis. Raises :class:`CalibrationError` without movement.
+    """
+    t, acc, gyr = block.t_s, block.acc_mps2, block.gyr_rps
+    if standing_window is None:
+        standing_window = find_standing_window(t, acc, gyr)
+    standing = None if standing_window is None else estimate_vertical(t, acc, gyr, standing_window)
+    moving = _in_window(t, walking_window) & ~still_mask(t, acc, gyr)
+    if functional_window is not None:
+        moving &= ~_in_window(t, functional_window)
+    if standing is not None:
+        moving &= ~_in_window(t, (standing.t0_s, standing.t1_s))
+        up = standing.up_sensor
+    else:
+        up = _vertical_without_standing(block, moving)
+    bias = np.zeros(3) if standing is None else standing.gyr_mean_rps
+    forward = forward_direction(t, acc, gyr) if _segment_of(block.sensor) == "foot" else None
+    try:
+        axis = mediolateral_axis(gyr[moving] - bias, up, forward=forward)
+    except ValueError as exc:
+        raise CalibrationError(
+            f"{block.sensor}: cannot find the mediolateral axis ({exc}); the recording needs some walking"
+        ) from None
+    ml = axis.axis_sensor
+    functional = None
+    if functional_window is not None:
+        functional = mediolateral_axis(gyr[_in_window(t, functional_window)] - bias, up, sign_reference=ml)
+        ml = ml + functional.axis_sensor
+    comps = _quality_components(standing, axis)
+    quality = float(min(comps.values()))
+    details = {
+        "axis_spread_deg": round(axis.spread_deg, 2),
+        "axis_planarity": round(axis.planarity, 4),
+        "vertical_source": "standing" if standing is not None else "walking",
+        "sign_source": axis.sign_source,
+        "functional_axis_deg_from_walking": None
+        if functional is None
+        else round(
+            float(np.degrees(np.arccos(np.clip(functional.axis_sensor @ axis.axis_sensor, -1, 1)))), 2
+        ),
+        "quality_components": comps,
+    }
+    return SegmentCalibration(
+        sensor=block.sensor,
+        rotation=frame_from_axes(up, ml),
+        quality=quality,
+        warnings=_warnings(block.sensor, standing, comps, quality),
+        standing=standing,
+        axis=axis,
+        details=details,
+    )
+
+
+def calibrate_sensors(
+    blocks: dict[str, SampleBlock], windows: list[dict] | None = None
+) -> dict[str, SegmentCalibration]:
+    """Calibrate every sensor; ``windows`` are the session's ``calibration`` entries ({kind, t0_s, t1_s}).
+
+    Window times must be on the same clock as the blocks (normally the session clock, after sync).
+    """
+    by_kind = {w["kind"]: (float(w["t0_s"]), float(w["t1_s"])) for w in windows or []}
+    return {
+        name: calibrate_segment(
+            block, standing_window=by_kind.get("standing"), functional_window=by_kind.get("functional")
+        )
+        for name, block in blocks.items()
+    }
