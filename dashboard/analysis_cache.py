@@ -1,0 +1,68 @@
+"""Analysis results for the review, compare and report views, computed once per session version.
+
+``gait.pipeline.analyze_session`` is the only source of numbers; this module only caches its
+``gait.analysis/1`` dictionary in memory, keyed by the session folder and a signature of its files (so an
+edited or re-recorded session is analysed again). One lock per session stops two tabs from analysing the
+same recording at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+from gait.errors import GaitError
+
+
+class AnalysisUnavailable(Exception):
+    """The analysis stage cannot run here (not installed yet, or it failed); the message says why."""
+
+
+def _signature(session_dir: Path) -> tuple:
+    files = sorted(p for p in Path(session_dir).rglob("*") if p.is_file())
+    return tuple((str(p.relative_to(session_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def _analyze(session_dir: Path) -> dict:
+    try:
+        from gait.pipeline import analyze_session  # noqa: PLC0415 - imported lazily: heavy, and may not exist yet
+    except ImportError as exc:
+        raise AnalysisUnavailable(
+            f"the analysis pipeline is not available in this installation ({exc})"
+        ) from None
+    try:
+        return analyze_session(session_dir).to_dict()
+    except GaitError as exc:
+        raise AnalysisUnavailable(str(exc)) from None
+
+
+class AnalysisCache:
+    """LRU of analysis dictionaries (``max_sessions`` entries)."""
+
+    def __init__(self, max_sessions: int = 8, analyze=_analyze):
+        self.max_sessions = max_sessions
+        self._analyze = analyze
+        self._entries: OrderedDict[Path, tuple[tuple, dict]] = OrderedDict()
+        self._locks: dict[Path, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, session_dir: Path) -> dict:
+        """The analysis of ``session_dir`` (computed on first use; raises :class:`AnalysisUnavailable`)."""
+        key = Path(session_dir).resolve()
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            sig = _signature(key)
+            with self._guard:
+                hit = self._entries.get(key)
+                if hit and hit[0] == sig:
+                    self._entries.move_to_end(key)
+                    return hit[1]
+            result = self._analyze(key)
+            with self._guard:
+                self._entries[key] = (sig, result)
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_sessions:
+                    self._entries.popitem(last=False)
+            return result

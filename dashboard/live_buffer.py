@@ -1,0 +1,172 @@
+"""Thread-safe ring buffers between the acquisition loop (writer) and the Dash callbacks (readers).
+
+The design is the one measured in ``shared/research/dash.md`` §1.5: preallocated arrays, one lock, and a
+monotonically increasing sequence number, so every browser tab keeps its own cursor in a ``dcc.Store`` and
+asks only for what is new (``since(seq)``); the server keeps no per-client state. The locked sections are
+array copies only; JSON conversion happens outside the lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gait.conventions import SIDES
+
+ANGLE_CHANNELS = ("alpha_deg", "beta_deg", "gamma_deg")
+
+
+class RingBuffer:
+    """Fixed-capacity buffer of ``(t_s, values[n_channels])`` rows with a global sequence number."""
+
+    def __init__(self, capacity: int, n_channels: int):
+        self.capacity = int(capacity)
+        self._t_s = np.zeros(self.capacity)
+        self._y = np.zeros((self.capacity, n_channels), dtype=np.float32)
+        self._count = 0
+        self._lock = threading.Lock()
+
+    @property
+    def count(self) -> int:
+        """Total rows ever written (the sequence number of the next row)."""
+        return self._count
+
+    def extend(self, t_s: np.ndarray, values: np.ndarray) -> None:
+        """Append rows (called from the acquisition thread). Keeps only the last ``capacity`` rows."""
+        t_s = np.asarray(t_s, dtype=float)[-self.capacity :]
+        values = np.asarray(values, dtype=np.float32).reshape(len(t_s) if t_s.size else 0, -1)[
+            -self.capacity :
+        ]
+        if t_s.size == 0:
+            return
+        with self._lock:
+            idx = (self._count + np.arange(t_s.size)) % self.capacity
+            self._t_s[idx] = t_s
+            self._y[idx] = values
+            self._count += t_s.size
+
+    def since(self, seq: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """Rows with sequence number ≥ ``seq`` (clipped to what is still held) and the new cursor."""
+        with self._lock:
+            end = self._count
+            start = max(int(seq), end - self.capacity, 0)
+            idx = np.arange(start, end) % self.capacity
+            return end, self._t_s[idx].copy(), self._y[idx].copy()
+
+    def latest(self, n: int) -> tuple[int, np.ndarray, np.ndarray]:
+        """The last ``n`` rows (to draw a fresh page) and the cursor after them."""
+        return self.since(self._count - int(n))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._count = 0
+
+
+@dataclass
+class SensorStatus:
+    """What the status card of one sensor shows; written by the runner, read by callbacks."""
+
+    placement: str
+    state: str = "not connected"
+    rate_hz: float | None = None
+    loss_pct: float | None = None
+    reconnects: int = 0
+    battery_pct: float | None = None
+    detail: str = ""
+
+
+@dataclass
+class CalibrationStatus:
+    """The guided standing calibration: state ``idle|standing|done|failed``, quality 0..1 and warnings."""
+
+    state: str = "idle"
+    quality: float | None = None
+    message: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+class LiveController:
+    """Actions the live page can ask of whoever feeds the hub (acquisition runner or replay).
+
+    The base class refuses everything, so a page with no runner behind it says so instead of pretending.
+    """
+
+    description = "no sensors are streaming"
+
+    def start_recording(self, subject: str, condition: str) -> str:
+        raise RuntimeError("nothing is streaming, so there is nothing to record")
+
+    def stop_recording(self) -> str:
+        raise RuntimeError("no recording is running")
+
+    def calibrate(self) -> str:
+        raise RuntimeError("nothing is streaming, so calibration cannot start")
+
+    @property
+    def recording(self) -> str | None:
+        """Description of the recording in progress, ``None`` when not recording."""
+        return None
+
+
+class LiveHub:
+    """What the live page reads: angle buffers per side, sensor status, cadence, strides, calibration."""
+
+    def __init__(self, window_s: float = 10.0, display_rate_hz: float = 100.0):
+        self.window_s = float(window_s)
+        self.display_rate_hz = float(display_rate_hz)
+        capacity = int(3 * window_s * display_rate_hz)
+        self.angles = {side: RingBuffer(capacity, len(ANGLE_CHANNELS)) for side in SIDES}
+        self._lock = threading.Lock()
+        self._sensors: dict[str, SensorStatus] = {}
+        self.cadence_steps_per_min: float | None = None
+        self.stride_count: dict[str, int] = dict.fromkeys(SIDES, 0)
+        self.calibration = CalibrationStatus()
+        self.controller: LiveController = LiveController()
+        self.source = ""
+        self.updated_monotonic_s: float | None = None
+        self.generation = 0
+
+    @property
+    def active(self) -> bool:
+        """True when a runner is attached (something is, or was just, streaming)."""
+        return bool(self.source)
+
+    def attach(self, source: str, controller: LiveController) -> None:
+        """A runner takes over the hub: buffers are cleared and a new generation starts (pages reset)."""
+        with self._lock:
+            self.source, self.controller = source, controller
+            self._sensors = {}
+            self.cadence_steps_per_min = None
+            self.stride_count = dict.fromkeys(SIDES, 0)
+            self.calibration = CalibrationStatus()
+            self.generation += 1
+        for buf in self.angles.values():
+            buf.clear()
+
+    def detach(self) -> None:
+        with self._lock:
+            self.source, self.controller = "", LiveController()
+            self.generation += 1
+
+    def push_angles(self, side: str, t_s: np.ndarray, angles_deg: np.ndarray) -> None:
+        """Append α β γ rows (degrees) for one side; decimated to the display rate, phase-stable."""
+        t_s = np.asarray(t_s, dtype=float)
+        keep = np.diff(np.floor(t_s * self.display_rate_hz), prepend=-np.inf) > 0
+        self.angles[side].extend(t_s[keep], np.asarray(angles_deg)[keep])
+        self.updated_monotonic_s = time.monotonic()
+
+    def set_sensors(self, statuses: list[SensorStatus]) -> None:
+        with self._lock:
+            self._sensors = {s.placement: s for s in statuses}
+
+    def sensors(self) -> list[SensorStatus]:
+        with self._lock:
+            return list(self._sensors.values())
+
+    def set_gait(self, cadence_steps_per_min: float | None, stride_count: dict[str, int]) -> None:
+        with self._lock:
+            self.cadence_steps_per_min = cadence_steps_per_min
+            self.stride_count = {side: int(stride_count.get(side, 0)) for side in SIDES}

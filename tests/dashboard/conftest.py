@@ -1,0 +1,66 @@
+"""Browser-test harness: Playwright driving Debian's /usr/bin/chromium (never a downloaded browser).
+
+Tests marked ``browser`` skip with a message when chromium or playwright is missing. Helpers that tests
+import live in ``dashboard_testutil.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dashboard.app import DashboardServer
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or (
+        str(Path("/usr/bin/chromium")) if Path("/usr/bin/chromium").exists() else None
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = chromium_path()
+    if exe is None:
+        pytest.skip("chromium is not installed (run `make browser`): browser tests skipped")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture()
+def serve():
+    """Start an app on a free loopback port; returns its base URL. Stopped after the test."""
+    servers = []
+
+    def _serve(app, credentials=None) -> str:
+        server = DashboardServer(app, "127.0.0.1", 0, credentials=credentials).start()
+        servers.append(server)
+        return server.url
+
+    yield _serve
+    for server in servers:
+        server.stop()
