@@ -8,3 +8,7 @@ when possible, what to do. Programming errors stay ordinary exceptions.
 
 class GaitError(Exception):
     """An error caused by input, configuration or environment, explained for a person."""
+
+
+class ProfileError(GaitError):
+    """A firmware profile is unknown or invalid; the message names the file, field path and problem."""
