@@ -1,1 +1,4 @@
-"""Sessions on disk: metadata, raw packet log, decoded-sample store (format in ``docs/recording-format.md``)."""
+"""Sessions on disk: metadata, raw packet log, decoded-sample store.
+
+The format is documented in ``docs/recording-format.md``.
+"""

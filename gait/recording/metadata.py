@@ -43,7 +43,8 @@ def read_metadata(session_dir: Path) -> dict:
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise GaitError(f"{path}: broken metadata at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        where = f"line {exc.lineno} column {exc.colno}"
+        raise GaitError(f"{path}: broken metadata at {where}: {exc.msg}; run `gait repair`") from None
     if not isinstance(meta, dict) or not str(meta.get("schema", "")).startswith("gait.session/"):
         raise GaitError(f"{path}: not a gait session metadata file (missing 'schema': '{SCHEMA}')")
     return meta

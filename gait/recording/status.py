@@ -1,0 +1,88 @@
+"""Per-sensor status of a packet stream (live or replayed): a small :class:`gait.types.PacketConsumer`.
+
+It counts packets per placement and, when the sensor's firmware profile and the codec are available,
+decodes them with the same stateful :class:`gait.decode.PacketDecoder` live analysis uses, so the status
+line shows decoded samples and bad/lost packets too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from gait.types import Packet
+
+
+class SensorStatus:
+    """Counts (and decodes, when possible) every packet it is fed; ``lines()`` renders one line per sensor."""
+
+    def __init__(self, profiles: dict[str, str] | None = None) -> None:
+        self.packets: Counter = Counter()
+        self.samples: Counter = Counter()
+        self.first_s: dict[str, float] = {}
+        self.last_s: dict[str, float] = {}
+        self.decode_problem: dict[str, str] = {}
+        self._profiles = dict(profiles or {})
+        self._decoders: dict[str, object] = {}
+
+    def on_packet(self, packet: Packet) -> None:
+        name = packet.sensor
+        self.packets[name] += 1
+        self.first_s.setdefault(name, packet.host_time_s)
+        self.last_s[name] = packet.host_time_s
+        decoder = self._decoder(name)
+        if decoder is not None:
+            block = decoder.feed(packet)
+            if block is not None:
+                self.samples[name] += len(block)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def _decoder(self, name: str):
+        if name in self._decoders:
+            return self._decoders[name]
+        decoder = None
+        profile_id = self._profiles.get(name)
+        if profile_id is None:
+            self.decode_problem[name] = "no firmware profile in session.json"
+        else:
+            try:
+                from gait.decode import PacketDecoder
+                from gait.profiles import load_profile
+
+                decoder = PacketDecoder(load_profile(profile_id), name)
+            except ImportError:
+                self.decode_problem[name] = "codec not installed"
+            except Exception as exc:  # noqa: BLE001 - a bad profile must not stop the stream
+                self.decode_problem[name] = f"cannot decode: {exc}"
+        self._decoders[name] = decoder
+        return decoder
+
+    def lines(self) -> list[str]:
+        """One status line per sensor: packets, packet rate, decoded samples, bad and lost packets."""
+        out = []
+        for name in sorted(self.packets):
+            span = self.last_s[name] - self.first_s[name]
+            rate = f"{(self.packets[name] - 1) / span:6.1f}/s" if span > 0 else "     -  "
+            line = f"{name:<12} {self.packets[name]:>8} packets {rate}"
+            decoder = self._decoders.get(name)
+            if decoder is not None:
+                line += f"  {self.samples[name]:>8} samples" + _decoder_counts(decoder)
+            else:
+                line += f"  (not decoded: {self.decode_problem.get(name, 'no decoder')})"
+            out.append(line)
+        return out
+
+
+def _decoder_counts(decoder) -> str:
+    """Bad/lost counts from the decoder's ``stats`` (whatever of them it provides)."""
+    stats = getattr(decoder, "stats", None)
+    parts = []
+    for label, attr in (("bad", "bad"), ("lost", "lost_packets")):
+        value = getattr(stats, attr, None)
+        if value is not None:
+            parts.append(f"  {value} {label}")
+    return "".join(parts)
