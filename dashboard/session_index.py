@@ -8,6 +8,7 @@ input is ever joined to a filesystem path.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -57,15 +58,25 @@ def _duration_from_samples(session_dir: Path, sensors: list[str]) -> float | Non
     return max(spans) if spans else None
 
 
-def _reader_facts(session_dir: Path) -> tuple[float | None, str]:
-    """Duration and integrity from the recording engineer's ``SessionReader`` (when it is available)."""
+def _integrity(session_dir: Path) -> tuple[float | None, str]:
+    """Duration and a one-line integrity verdict from the recording stage's check (a full log walk)."""
     try:
-        from gait.recording.reader import SessionReader  # noqa: PLC0415 - optional until it lands
+        from gait.recording.integrity import check_session  # noqa: PLC0415 - optional stage
     except ImportError:
-        return None, "not checked (reader not available)"
-    reader = SessionReader(session_dir)
-    report = reader.integrity()
-    return getattr(reader, "duration_s", None), getattr(report, "summary", str(report))
+        return None, "not checked (integrity check not installed)"
+    report = check_session(session_dir)
+    duration_s = None if math.isnan(report.duration_s) else report.duration_s
+    if report.ok:
+        return duration_s, "ok"
+    problems = []
+    if report.metadata_error:
+        problems.append("metadata damaged")
+    if report.damage:
+        problems.append(f"{len(report.damage)} damaged region(s), {report.bytes_damaged} B")
+    if report.has_log and not report.closed_cleanly:
+        problems.append("not closed cleanly")
+    problems += [f"{name}: {why}" for name, why in report.sample_files.items() if why != "ok"]
+    return duration_s, "damaged: " + "; ".join(problems)
 
 
 def summarize(session_dir: Path, session_id: str, meta: dict) -> SessionSummary:
@@ -73,10 +84,9 @@ def summarize(session_dir: Path, session_id: str, meta: dict) -> SessionSummary:
     sensors = [s.get("placement", "?") for s in meta.get("sensors", []) if isinstance(s, dict)]
     stored = sample_sensors(session_dir)
     sensors = sorted(set(sensors) | set(stored), key=lambda p: PLACEMENTS.index(p) if p in PLACEMENTS else 99)
-    if (session_dir / "packets.log").is_file():
-        duration_s, integrity = _reader_facts(session_dir)
-    else:
-        duration_s, integrity = None, "decoded samples (no packet log)"
+    duration_s, integrity = _integrity(session_dir)
+    if duration_s is None and isinstance(meta.get("duration_s"), (int, float)):
+        duration_s = float(meta["duration_s"])
     if duration_s is None and stored:
         duration_s = _duration_from_samples(session_dir, stored)
     return SessionSummary(
@@ -94,13 +104,24 @@ def summarize(session_dir: Path, session_id: str, meta: dict) -> SessionSummary:
     )
 
 
+def _stamp(folder: Path) -> tuple:
+    """Changes whenever the metadata or the packet log changes (so a finished recording is re-read)."""
+    out = []
+    for name in (METADATA_FILE, "packets.log"):
+        path = folder / name
+        if path.exists():
+            st = path.stat()
+            out.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
 class SessionIndex:
     """Scans ``recordings_dir`` (two levels deep) and keeps an id → folder map; rescans are cheap."""
 
     def __init__(self, recordings_dir: Path):
         self.recordings_dir = Path(recordings_dir)
         self._lock = threading.Lock()
-        self._cache: dict[Path, tuple[float, SessionSummary]] = {}
+        self._cache: dict[Path, tuple[tuple, SessionSummary]] = {}
         self._by_id: dict[str, SessionSummary] = {}
         self.problems: list[str] = []
 
@@ -121,7 +142,7 @@ class SessionIndex:
         rows, problems, seen = [], [], set()
         for folder in self._folders():
             try:
-                stamp = (folder / METADATA_FILE).stat().st_mtime
+                stamp = _stamp(folder)
                 cached = self._cache.get(folder)
                 if cached and cached[0] == stamp:
                     summary = cached[1]
