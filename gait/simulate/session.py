@@ -1,0 +1,130 @@
+"""Store a simulation as a session folder and read its ground truth back.
+
+Layout (documented in ``docs/walker.md``)::
+
+    session.json          source "simulated", subject, condition, sensors, calibration windows, simulation
+    samples/<p>.npz       device-clock samples (gait.recording.samples)
+    truth/truth.npz       t_s, quat_<placement> (N,4 wxyz segment→global), angles_<side> (N,3 α β γ deg),
+                          foot_pos_<side> (N,3 m), ic_<side>_s, tc_<side>_s, mount_<placement> (4,)
+    truth/truth.json      schema gait.truth/1: rate, events, per-stride metrics, mounting, clocks, windows
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from gait import __version__
+from gait.errors import GaitError
+from gait.recording.metadata import METADATA_FILE, write_metadata
+from gait.recording.samples import write_samples
+from gait.simulate.truth import Truth
+
+TRUTH_DIR = "truth"
+TRUTH_SCHEMA = "gait.truth/1"
+
+
+def check_out_dir(out_dir: Path, overwrite: bool = False) -> Path:
+    """Fail early (GaitError) if ``out_dir`` is not a folder we may write a new session into."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise GaitError(f"{out_dir}: exists and is not a folder; choose another output folder")
+    if (out_dir / METADATA_FILE).exists() and not overwrite:
+        raise GaitError(f"{out_dir}: a session already exists there; choose another folder or pass --force")
+    try:
+        (out_dir / TRUTH_DIR).mkdir(parents=True, exist_ok=True)
+        probe = out_dir / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise GaitError(f"{out_dir}: cannot write there ({exc.strerror}); choose a writable folder") from None
+    return out_dir
+
+
+def _truth_arrays(truth: Truth) -> dict[str, np.ndarray]:
+    arrays = {"t_s": truth.t_s}
+    for p, q in truth.quat_wxyz.items():
+        arrays[f"quat_{p}"] = q
+    for p, q in truth.mounting_wxyz.items():
+        arrays[f"mount_{p}"] = np.asarray(q)
+    for side in truth.angles_deg:
+        arrays[f"angles_{side}"] = truth.angles_deg[side]
+        arrays[f"foot_pos_{side}"] = truth.foot_pos_m[side]
+        arrays[f"ic_{side}_s"] = truth.events[side]["ic_s"]
+        arrays[f"tc_{side}_s"] = truth.events[side]["tc_s"]
+    return arrays
+
+
+def _truth_json(truth: Truth) -> dict:
+    return {
+        "schema": TRUTH_SCHEMA,
+        "rate_hz": truth.rate_hz,
+        "frames": "ISB: X forward, Y up, Z right; quaternions wxyz segment→global; mounting sensor→segment",
+        "angles": "alpha dorsiflexion+, beta inversion+ (eversion −), gamma foot internal rotation+; "
+                  "left side mirrored (β, γ negated) so + is the same anatomical motion; "
+                  "tibial IR rel. foot = −gamma",
+        "clock_model": truth.extra.get("clock_model"),
+        "events": {s: {k: [float(x) for x in v] for k, v in ev.items()} for s, ev in truth.events.items()},
+        "strides": truth.strides,
+        "mounting_wxyz": {p: [float(x) for x in q] for p, q in truth.mounting_wxyz.items()},
+        "clock": truth.clock,
+        "windows": truth.windows,
+    }
+
+
+def write_session(result, out_dir, *, subject: str = "SIM-001", overwrite: bool = False,
+                  notes: str = "") -> Path:
+    """Write ``result`` (a SimResult) as a session folder, ``session.json`` last (then it is complete)."""
+    out_dir = check_out_dir(Path(out_dir), overwrite)
+    try:
+        for block in result.blocks.values():
+            write_samples(out_dir, block)
+        np.savez(out_dir / TRUTH_DIR / "truth.npz", **_truth_arrays(result.truth))
+        text = json.dumps(_truth_json(result.truth), indent=1) + "\n"
+        (out_dir / TRUTH_DIR / "truth.json").write_text(text, encoding="utf-8")
+        sensors = [{"placement": p, "profile": "simulated", "address": None, "n_samples": len(b),
+                    "rate_hz": result.rate_hz, "clock": b.clock, "magnetometer": b.mag_uT is not None}
+                   for p, b in result.blocks.items()]
+        key = f"{result.scenario}-{result.seed}-{result.rate_hz}-{result.parameters.get('duration_s')}"
+        meta = {
+            "id": uuid.uuid5(uuid.NAMESPACE_URL, f"gait-sim:{key}:{uuid.uuid4()}").hex[:12],
+            "subject": subject,
+            "condition": result.parameters.get("condition", result.scenario),
+            "notes": notes or f"synthetic walker, scenario {result.scenario}, seed {result.seed}",
+            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "software_version": __version__,
+            "source": "simulated",
+            "sensors": sensors,
+            "calibration": result.truth.windows,
+            "simulation": result.parameters,
+        }
+        return write_metadata(out_dir, meta)
+    except OSError as exc:
+        raise GaitError(f"{out_dir}: writing the session failed ({exc.strerror or exc})") from None
+
+
+def load_truth(session_dir) -> Truth:
+    """Read ``truth/`` of a simulated session back into a :class:`Truth`."""
+    folder = Path(session_dir) / TRUTH_DIR
+    try:
+        meta = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+        with np.load(folder / "truth.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise GaitError(f"{session_dir}: no ground truth (truth/truth.json, truth.npz); "
+                        "only sessions written by `gait simulate` have one") from None
+    except (json.JSONDecodeError, zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise GaitError(f"{folder}: damaged ground truth ({exc})") from None
+    if meta.get("schema") != TRUTH_SCHEMA:
+        raise GaitError(f"{folder / 'truth.json'}: unknown truth schema {meta.get('schema')!r}")
+    pick = lambda prefix: {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}  # noqa: E731
+    sides = list(pick("angles_"))
+    events = {s: {"ic_s": arrays[f"ic_{s}_s"], "tc_s": arrays[f"tc_{s}_s"]} for s in sides}
+    return Truth(arrays["t_s"], pick("quat_"), pick("angles_"), pick("foot_pos_"), events, meta["strides"],
+                 pick("mount_"), meta["clock"], meta["windows"], float(meta["rate_hz"]),
+                 extra={"clock_model": meta.get("clock_model")})
