@@ -40,6 +40,9 @@ def read_metadata(session_dir: Path) -> dict:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise GaitError(f"{path}: not a session folder (no {METADATA_FILE})") from None
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text at byte {exc.start}"
+        raise GaitError(f"{path}: broken metadata ({why}); run `gait repair`") from None
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as exc:

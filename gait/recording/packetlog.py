@@ -21,6 +21,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 FILE_MAGIC = b"GAITLOG\x00"
 FORMAT_VERSION = 1
@@ -39,9 +40,8 @@ KIND_SENSOR = 1
 KIND_END = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One intact record and where it starts in the file."""
+class Record(NamedTuple):
+    """One intact record and where it starts in the file (a tuple: the walk makes millions of them)."""
 
     offset: int
     kind: int
@@ -105,36 +105,36 @@ def _walk(buf, view: memoryview, start: int, end: int) -> Iterator[Record | Dama
         else:
             bad_at, bad_reason = 0, "file header damaged or missing"
             pos = _find_sync(buf, 0, end)
+    unpack_head, unpack_crc, crc32 = _HEAD.unpack_from, _CRC.unpack_from, zlib.crc32
     while pos < end:
-        record, reason = _record_at(view, pos, end)
-        if record is not None:
-            if bad_at >= 0:
-                yield Damage(bad_at, pos - bad_at, bad_reason)
-                bad_at = -1
-            yield record
-            pos = record.end
-            continue
+        if end - pos >= OVERHEAD:  # fast path for an intact record; _why_not explains anything else
+            sync, kind, sensor, length, host_time_s = unpack_head(view, pos)
+            body_end = pos + HEADER_SIZE + length
+            if (sync == SYNC and body_end + 4 <= end
+                    and unpack_crc(view, body_end)[0] == crc32(view[pos:body_end])):
+                if bad_at >= 0:
+                    yield Damage(bad_at, pos - bad_at, bad_reason)
+                    bad_at = -1
+                yield Record(pos, kind, sensor, host_time_s, bytes(view[pos + HEADER_SIZE : body_end]))
+                pos = body_end + 4
+                continue
         if bad_at < 0:
-            bad_at, bad_reason = pos, reason
+            bad_at, bad_reason = pos, _why_not(view, pos, end)
         pos = _find_sync(buf, pos + 1, end)
     if bad_at >= 0:
         yield Damage(bad_at, end - bad_at, bad_reason, at_end=True)
 
 
-def _record_at(view: memoryview, pos: int, end: int) -> tuple[Record | None, str]:
-    """The record starting at ``pos`` if it is intact, else ``(None, why not)``."""
+def _why_not(view: memoryview, pos: int, end: int) -> str:
+    """Why no intact record starts at ``pos`` (for the damage report)."""
     if end - pos < OVERHEAD:
-        return None, "incomplete record at end of file (torn write)"
-    sync, kind, sensor, length, host_time_s = _HEAD.unpack_from(view, pos)
-    if sync != SYNC:
-        return None, "no record sync word"
-    body_end = pos + HEADER_SIZE + length
-    if body_end + _CRC.size > end:
-        return None, "record runs past end of file (torn write or bad length)"
-    (crc,) = _CRC.unpack_from(view, body_end)
-    if zlib.crc32(view[pos:body_end]) != crc:
-        return None, "checksum mismatch"
-    return Record(pos, kind, sensor, host_time_s, bytes(view[pos + HEADER_SIZE : body_end])), ""
+        return "incomplete record at end of file (torn write)"
+    if bytes(view[pos : pos + 2]) != SYNC:
+        return "no record sync word"
+    length = _HEAD.unpack_from(view, pos)[3]
+    if pos + OVERHEAD + length > end:
+        return "record runs past end of file (torn write or bad length)"
+    return "checksum mismatch"
 
 
 def _find_sync(buf, pos: int, end: int) -> int:

@@ -194,14 +194,17 @@ class SessionReader:
             if name not in profiles:
                 raise GaitError(f"{self.path / METADATA_FILE}: sensor {name!r} has packets but no firmware "
                                 "profile in 'sensors'; add {placement, profile} for it to decode the log")
-            blocks[name] = decode_sensor_packets(profiles[name], pkts, name)
+            blocks[name] = decode_sensor_packets(profiles[name], pkts, name).block
         for name in sample_sensors(self.path):
             blocks.setdefault(name, read_samples(self.path, name))
         return blocks
 
 
-def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str) -> SampleBlock:
-    """Decode one sensor's packets with its firmware profile (the same decoder live analysis uses)."""
+def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str):
+    """Decode one sensor's packets with its firmware profile (the same decoder live analysis uses).
+
+    Returns :class:`gait.decode.BatchResult` ``(block, stats)``; stats count bad and lost packets.
+    """
     from gait.decode import decode_packets  # late: recording must work without the codec stack
     from gait.profiles import load_profile
 

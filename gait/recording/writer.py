@@ -1,14 +1,16 @@
 """Crash-safe session recording: :class:`SessionWriter`, a :class:`gait.types.PacketConsumer`.
 
-``on_packet`` only appends to a queue, so the acquisition loop never waits for the disk. A background
-thread drains the queue every ``flush_interval_s`` (0.5 s by default, at most 1 s): it encodes the packets
-as log records, writes them in one piece and ``fsync``s the file. A crash, a power cut or a ``SIGKILL``
+``on_packet`` only appends to a queue and ``flush()`` only wakes the writer thread, so the acquisition loop
+never waits for the disk. The background thread drains the queue when woken and at least every
+``flush_interval_s`` (0.5 s by default, at most 1 s): it encodes the packets as log records, writes them
+in one piece and ``fsync``s the file. A crash, a power cut or a ``SIGKILL``
 therefore loses at most the packets of the last interval; whatever reached the disk stays readable because
 every record checks itself (:mod:`gait.recording.packetlog`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -80,6 +82,7 @@ class SessionWriter:
         self._queue: deque[Packet] = deque()
         self._lock = threading.Lock()  # one drain at a time (background thread, flush(), close())
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._error: OSError | None = None
         self._closed = False
         self._names: dict[str, int] = {}
@@ -99,10 +102,17 @@ class SessionWriter:
         """Queue one packet (never blocks; the background thread makes it durable within the interval)."""
         self._queue.append(packet)
 
-    def flush(self) -> None:
-        """Write and fsync everything queued so far, now (blocks the caller for one disk write)."""
-        self._drain()
-        self._raise_if_failed()
+    def flush(self, wait: bool = False) -> None:
+        """Ask the writer thread to write and fsync what is queued now (returns at once).
+
+        With ``wait=True`` the caller does the disk write itself and it is durable on return (not for the
+        acquisition loop: it blocks for one fsync).
+        """
+        if wait:
+            self._drain()
+            self._raise_if_failed()
+        else:
+            self._wake.set()
 
     def close(self) -> None:
         """Stop the thread, write the remaining packets and the end record, finish the metadata."""
@@ -110,6 +120,7 @@ class SessionWriter:
             return
         self._closed = True
         self._stop.set()
+        self._wake.set()
         self._thread.join()
         self._drain()
         try:
@@ -167,10 +178,10 @@ class SessionWriter:
 
     # -- background work ------------------------------------------------------------------------------
     def _run(self) -> None:
-        while not self._stop.wait(self._interval_s):
+        while not self._stop.is_set() and self._error is None:
+            self._wake.wait(self._interval_s)
+            self._wake.clear()
             self._drain()
-            if self._error is not None:
-                return
 
     def _drain(self) -> None:
         """Encode and write everything queued now; called by the thread, flush() and close()."""
@@ -188,7 +199,8 @@ class SessionWriter:
             self.stats.flushes += 1
             self.stats.max_flush_s = max(self.stats.max_flush_s, time.perf_counter() - t0)
             if len(self._names) != new_names:
-                write_metadata(self.session_dir, self._meta)
+                with contextlib.suppress(OSError):  # a fallback copy of SENSOR records: never stop for it
+                    write_metadata(self.session_dir, self._meta)
 
     def _encode(self, queue: deque[Packet]) -> list[bytes]:
         chunks: list[bytes] = []
