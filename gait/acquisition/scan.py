@@ -1,0 +1,59 @@
+"""Scan for BLE devices and tell which firmware profile each one matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bleak import BleakScanner
+from bleak.exc import BleakError
+
+from gait.acquisition.backend import PLATFORM, BleBackend
+from gait.errors import GaitError
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """One device seen while scanning; ``profiles`` lists the ids of every profile that matches it."""
+
+    address: str
+    name: str | None
+    rssi_dbm: int | None
+    profiles: tuple[str, ...]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.profiles)
+
+
+def match_profiles(profiles: dict, name: str | None, service_uuids, manufacturer_data) -> tuple[str, ...]:
+    """Ids of the profiles whose ``match`` section accepts this advertisement."""
+    return tuple(
+        pid for pid, p in sorted(profiles.items()) if p.matches(name, service_uuids, manufacturer_data)
+    )
+
+
+async def scan(timeout_s: float = 5.0, backend: BleBackend | None = None, profiles: dict | None = None,
+               include_unknown: bool = False) -> list[ScanResult]:
+    """Scan for ``timeout_s`` and return devices (strongest first) matched against ``profiles``.
+
+    Raises :class:`GaitError` when the Bluetooth stack is unavailable, with what to check.
+    """
+    if profiles is None:
+        from gait.profiles import load_profiles
+
+        profiles = load_profiles()
+    backend = backend or PLATFORM
+    try:
+        found = await BleakScanner.discover(timeout=timeout_s, return_adv=True, **backend.scanner_kwargs())
+    except (BleakError, OSError) as exc:
+        raise GaitError(
+            f"cannot scan for Bluetooth devices ({exc}); is Bluetooth switched on and an adapter present? "
+            "Use --virtual to try the program without sensors"
+        ) from exc
+    results = []
+    for device, adv in found.values():
+        name = adv.local_name or device.name
+        ids = match_profiles(profiles, name, adv.service_uuids, adv.manufacturer_data)
+        if ids or include_unknown:
+            results.append(ScanResult(device.address, name, adv.rssi, ids))
+    return sorted(results, key=lambda r: -(r.rssi_dbm if r.rssi_dbm is not None else -999))

@@ -1,0 +1,211 @@
+"""One supervisor per sensor: find → connect → profile setup/start steps → stream → reconnect.
+
+bleak-retry-connector only retries the *first* connection (``research/ble.md`` §2.1), and real
+sensors stop streaming when the link drops, so this loop owns recovery: after a lost link it re-scans,
+reconnects (capped exponential backoff with jitter on failures) and re-runs the profile's setup and
+start steps. bleak fires the disconnected callback for requested disconnects too (§1.5), so a stop
+sets ``_stopping`` first and the callback tells an intentional disconnect from a lost link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bleak import BleakClient, BleakScanner
+from bleak.backends.device import BLEDevice
+from bleak.exc import BleakError
+
+from gait.acquisition.backend import BleBackend
+from gait.acquisition.health import HealthTracker, LinkState
+from gait.acquisition.steps import run_steps
+
+BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
+LINK_ERRORS = (BleakError, TimeoutError, asyncio.TimeoutError, OSError, EOFError)
+
+
+@dataclass(frozen=True)
+class ReconnectPolicy:
+    """Timing of connection attempts (seconds on the loop clock).
+
+    ``first_delay_s`` follows a lost link (the sensor usually re-advertises at once); failed attempts
+    back off ``backoff_s`` doubling up to ``max_backoff_s`` with ±``jitter`` so that four sensors do not
+    retry in lockstep. A sensor that was never reached is given up after ``initial_give_up_s``; once it
+    has streamed it is retried for as long as the session runs.
+    """
+
+    scan_timeout_s: float = 5.0
+    connect_timeout_s: float = 10.0
+    step_timeout_s: float = 5.0
+    first_delay_s: float = 0.1
+    backoff_s: float = 0.25
+    max_backoff_s: float = 8.0
+    jitter: float = 0.2
+    initial_give_up_s: float = 30.0
+
+    def delay_s(self, failures: int, rng: random.Random) -> float:
+        if failures <= 0:
+            return self.first_delay_s
+        base = min(self.max_backoff_s, self.backoff_s * 2 ** (failures - 1))
+        return base * (1.0 + self.jitter * (2.0 * rng.random() - 1.0))
+
+
+class SensorSupervisor:
+    """Keeps one sensor streaming into ``deliver(placement, data)`` until :meth:`stop`."""
+
+    def __init__(
+        self,
+        placement: str,
+        address: str,
+        profile,
+        deliver: Callable[[str, bytearray], None],
+        health: HealthTracker,
+        *,
+        backend: BleBackend,
+        policy: ReconnectPolicy,
+        connect_lock: asyncio.Lock,
+        clock: Callable[[], float],
+        rate_hz: float | None = None,
+    ) -> None:
+        self.placement, self.address, self.profile = placement, address, profile
+        self._deliver, self._health, self._backend = deliver, health, backend
+        self._policy, self._lock, self._clock = policy, connect_lock, clock
+        self.rate_hz = rate_hz
+        self._rng = random.Random(address)
+        self._stopping = asyncio.Event()
+        self._lost = asyncio.Event()
+        self._client: BleakClient | None = None
+        self._device: BLEDevice | None = None
+
+    # -- public --------------------------------------------------------------------------------------
+    async def run(self) -> None:
+        """Supervise until stopped; returns normally (state FAILED) when the sensor was never reached."""
+        failures, first_try_s = 0, self._clock()
+        try:
+            while not self._stopping.is_set():
+                try:
+                    await self._connect_and_stream()
+                    failures = 0
+                except LINK_ERRORS as exc:
+                    failures += 1
+                    message = self._explain(exc)
+                    self._health.set_state(LinkState.RECONNECTING, message)
+                    if self._gave_up(first_try_s):
+                        self._health.set_state(LinkState.FAILED, message)
+                        return
+                    await self._disconnect_quietly()
+                if self._stopping.is_set():
+                    break
+                await self._sleep(self._policy.delay_s(failures, self._rng))
+        finally:
+            await self._shutdown()
+
+    async def stop(self) -> None:
+        """Ask for an intentional stop; :meth:`run` runs the stop steps and disconnects."""
+        self._stopping.set()
+
+    # -- one connection ------------------------------------------------------------------------------
+    async def _connect_and_stream(self) -> None:
+        device = await self._find()
+        self._health.set_state(LinkState.CONNECTING)
+        self._lost.clear()
+        client = BleakClient(
+            device,
+            disconnected_callback=self._on_disconnected,
+            timeout=self._policy.connect_timeout_s,
+            **self._backend.client_kwargs(),
+        )
+        self._client = client
+        async with self._lock:  # one connection setup at a time per adapter (bleak two_devices example)
+            await asyncio.wait_for(client.connect(), self._policy.connect_timeout_s + 1.0)
+        self._health.set_state(LinkState.CONFIGURING)
+        await self._read_battery(client)
+        steps = self.profile.connect_steps(self.rate_hz)
+        await run_steps(client, steps, self._on_notify, self._policy.step_timeout_s)
+        if not client.is_connected:
+            raise BleakError(f"{self.placement}: link lost while starting the sensor")
+        self._health.connected(self._clock())
+        await self._wait_any(self._lost, self._stopping)
+        if self._lost.is_set() and not self._stopping.is_set():
+            self._health.dropped(self._clock())
+            self._client = None
+
+    async def _find(self) -> BLEDevice:
+        """Scan for the address (also refreshes RSSI); reuse the last device object when it is silent."""
+        self._health.set_state(LinkState.SCANNING)
+
+        def wanted(device, adv) -> bool:
+            if device.address.lower() != self.address.lower():
+                return False
+            self._health.current.rssi_dbm = adv.rssi
+            return True
+
+        device = await BleakScanner.find_device_by_filter(
+            wanted, timeout=self._policy.scan_timeout_s, **self._backend.scanner_kwargs()
+        )
+        if device is None:
+            raise TimeoutError(
+                f"{self.placement}: {self.address} not seen while scanning for "
+                f"{self._policy.scan_timeout_s:g} s; is it switched on, charged and within a few metres?"
+            )
+        self._device = device
+        return device
+
+    def _on_notify(self, _characteristic, data: bytearray) -> None:
+        self._deliver(self.placement, data)
+
+    def _on_disconnected(self, client: BleakClient) -> None:
+        if client is self._client and not self._stopping.is_set():
+            self._lost.set()
+
+    async def _read_battery(self, client: BleakClient) -> None:
+        if client.services.get_characteristic(BATTERY_LEVEL_UUID) is None:
+            return
+        value = await asyncio.wait_for(client.read_gatt_char(BATTERY_LEVEL_UUID), self._policy.step_timeout_s)
+        if value:
+            self._health.current.battery_pct = int(value[0])
+
+    # -- helpers -------------------------------------------------------------------------------------
+    def _gave_up(self, first_try_s: float) -> bool:
+        if self._health.ever_connected:
+            return False
+        return self._clock() - first_try_s >= self._policy.initial_give_up_s
+
+    def _explain(self, exc: BaseException) -> str:
+        text = str(exc) or type(exc).__name__
+        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)) and "not seen" not in text:
+            text = f"no answer from {self.address} ({text}); is the sensor on, charged and in range?"
+        return f"{self.placement}: {text}" if not text.startswith(self.placement) else text
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError, asyncio.TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    @staticmethod
+    async def _wait_any(*events: asyncio.Event) -> None:
+        waiters = [asyncio.ensure_future(e.wait()) for e in events]
+        try:
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for w in waiters:
+                w.cancel()
+
+    async def _disconnect_quietly(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and client.is_connected:
+            with contextlib.suppress(LINK_ERRORS):
+                await asyncio.wait_for(client.disconnect(), self._policy.step_timeout_s)
+
+    async def _shutdown(self) -> None:
+        """Intentional end: stop steps (best effort), then disconnect."""
+        self._stopping.set()
+        client = self._client
+        if client is not None and client.is_connected:
+            with contextlib.suppress(LINK_ERRORS):
+                await run_steps(client, self.profile.session.stop, None, self._policy.step_timeout_s)
+        await self._disconnect_quietly()
+        if self._health.current.state is not LinkState.FAILED:
+            self._health.set_state(LinkState.STOPPED)

@@ -1,0 +1,155 @@
+"""Acquisition through bleak's front end against virtual sensors, on a fast-forward (virtual-time) loop."""
+
+import asyncio
+
+import pytest
+
+from gait.acquisition import AcquisitionSession, LinkState, ReconnectPolicy, SensorSpec
+from gait.errors import GaitError
+from gait.virtual.clock import run_virtual
+from gait.virtual.faults import FaultPlan
+from gait.virtual.rig import build_rig, motion_block
+
+PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
+MIXED = {"left_shank": "diy_open_v1", "right_shank": "movesense", "left_foot": "witmotion_bwt901blecl",
+         "right_foot": "diy_open_v1"}
+
+
+class Recorder:
+    """A PacketConsumer that remembers what it was given."""
+
+    def __init__(self):
+        self.packets, self.flushes, self.closed = [], 0, 0
+
+    def on_packet(self, packet):
+        self.packets.append(packet)
+
+    def flush(self):
+        self.flushes += 1
+
+    def close(self):
+        self.closed += 1
+
+
+def rig_for(duration_s, faults=None, profiles=MIXED, placements=PLACEMENTS):
+    blocks = {p: motion_block(p, duration_s, 200.0, t0_s=3.0 + i) for i, p in enumerate(placements)}
+    return build_rig(blocks, profiles, faults)
+
+
+def test_four_mixed_sensors_survive_five_drops_each_with_exact_loss():
+    duration_s = 60.0
+    faults = {p: FaultPlan.periodic_drops(5, duration_s, down_s=0.3 + 0.4 * i, phase=i / 4)
+              for i, p in enumerate(PLACEMENTS)}
+    rig = rig_for(duration_s, faults)
+    recorder = Recorder()
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [recorder], rig.backend)
+        await session.start()
+        await asyncio.gather(*(s.finished.wait() for s in rig.sensors.values()))
+        await session.stop()
+        return session
+
+    session = run_virtual(main())
+    assert session.errors == []
+    assert recorder.closed == 1 and recorder.flushes >= duration_s / session.flush_interval_s
+    for placement, health in session.health().items():
+        injected = rig.sensors[placement].injected
+        assert health.state is LinkState.STOPPED
+        assert health.drops == 5 and health.reconnects == 5
+        assert len(health.reconnect_delays_s) == 5 and max(health.reconnect_delays_s) < 3.0
+        assert health.packets == injected.packets_sent
+        assert health.bad_packets == 0
+        if placement == "left_foot":  # WitMotion numbers nothing and is host-timed: loss cannot be known
+            assert not health.loss_known
+        else:
+            assert health.loss_known and injected.lost > 0
+            assert health.lost_packets == injected.lost, placement
+        assert sum(p.sensor == placement for p in recorder.packets) == health.packets
+
+
+def test_cancelling_run_stops_sensors_and_flushes_every_consumer():
+    rig = rig_for(30.0, profiles={p: "diy_open_v1" for p in PLACEMENTS}, placements=PLACEMENTS[:2])
+    consumers = [Recorder(), Recorder()]
+
+    async def main():
+        session = AcquisitionSession(rig.specs, consumers, rig.backend)
+        task = asyncio.ensure_future(session.run())
+        await asyncio.sleep(5.0)
+        task.cancel()  # what Ctrl-C does to asyncio.run's main task
+        await asyncio.gather(task, return_exceptions=True)
+        return session
+
+    session = run_virtual(main())
+    assert all(c.flushes >= 1 and c.closed == 1 and len(c.packets) > 100 for c in consumers)
+    assert all(not s.peripheral.connected for s in rig.sensors.values())
+    assert all(h.state is LinkState.STOPPED and h.drops == 0 for h in session.health().values())
+
+
+def test_a_failing_consumer_is_cut_off_and_reported_while_others_continue():
+    class Broken(Recorder):
+        def on_packet(self, packet):
+            raise OSError("disk full")
+
+    rig = rig_for(3.0, profiles={"left_shank": "diy_open_v1"}, placements=("left_shank",))
+    good = Recorder()
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [Broken(), good], rig.backend)
+        await session.run(duration_s=2.0)
+        return session
+
+    session = run_virtual(main())
+    assert len(session.errors) == 1 and "disk full" in session.errors[0]
+    assert len(good.packets) >= 45
+
+
+def test_refused_connections_back_off_and_then_stream():
+    rig = rig_for(10.0, {"left_shank": FaultPlan(refuse_connects=3)}, {"left_shank": "diy_open_v1"},
+                  ("left_shank",))
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [], rig.backend)
+        await session.run(duration_s=3.0)
+        return session
+
+    health = run_virtual(main()).health()["left_shank"]
+    assert health.packets > 0 and health.reconnects == 0
+    assert "refused" in health.last_error
+
+
+def test_a_sensor_that_never_answers_gives_a_clear_error():
+    rig = rig_for(5.0, {"left_shank": FaultPlan(never_answers=True)}, {"left_shank": "diy_open_v1"},
+                  ("left_shank",))
+    policy = ReconnectPolicy(connect_timeout_s=5.0, initial_give_up_s=20.0)
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [], rig.backend, policy=policy)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        with pytest.raises(GaitError) as info:
+            await session.start()
+        return str(info.value), loop.time() - t0
+
+    message, waited_s = run_virtual(main())
+    assert "left_shank" in message and "C0:FF:EE:00:00:01" in message and "no answer" in message
+    assert 20.0 <= waited_s < 40.0
+
+
+def test_an_absent_sensor_and_bad_input_give_clear_errors():
+    rig = rig_for(1.0, profiles={"left_shank": "diy_open_v1"}, placements=("left_shank",))
+    policy = ReconnectPolicy(scan_timeout_s=2.0, initial_give_up_s=5.0)
+    absent = [SensorSpec("left_shank", "AA:BB:CC:DD:EE:FF", "diy_open_v1")]
+
+    async def main():
+        with pytest.raises(GaitError, match="AA:BB:CC:DD:EE:FF not seen while scanning"):
+            await AcquisitionSession(absent, [], rig.backend, policy=policy).start()
+
+    run_virtual(main())
+    with pytest.raises(GaitError, match="unknown placement 'left_knee'"):
+        AcquisitionSession([SensorSpec("left_knee", "AA:BB:CC:DD:EE:FF", "diy_open_v1")])
+    with pytest.raises(GaitError, match="no_such_sensor"):
+        AcquisitionSession([SensorSpec("left_foot", "AA:BB:CC:DD:EE:FF", "no_such_sensor")])
+    with pytest.raises(GaitError, match="given twice"):
+        AcquisitionSession([SensorSpec("left_foot", "A", "diy_open_v1"),
+                            SensorSpec("left_foot", "B", "diy_open_v1")])
