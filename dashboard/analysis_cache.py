@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from dashboard.cycle_curves import result_cycle_curves
 from gait.errors import GaitError
 
 
@@ -24,28 +25,29 @@ def _signature(session_dir: Path) -> tuple:
     return tuple((str(p.relative_to(session_dir)), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
-def _analyze(session_dir: Path) -> dict:
+def _analyze(session_dir: Path) -> tuple[dict, dict]:
+    """``(gait.analysis/1 dict, cycle curves per side)`` from the real pipeline."""
     try:
-        from gait.pipeline import analyze_session  # noqa: PLC0415 - imported lazily: heavy, and may not exist yet
+        from gait.pipeline import analyze_session  # noqa: PLC0415 - imported lazily: heavy
     except ImportError as exc:
-        raise AnalysisUnavailable(
-            f"the analysis pipeline is not available in this installation ({exc})"
-        ) from None
+        raise AnalysisUnavailable(f"the analysis pipeline is not installed ({exc})") from None
     try:
-        return analyze_session(session_dir).to_dict()
+        result = analyze_session(session_dir)
     except GaitError as exc:
         raise AnalysisUnavailable(str(exc)) from None
+    return result.to_dict(), result_cycle_curves(result)
 
 
 class AnalysisCache:
-    """LRU of analysis dictionaries (``max_sessions`` entries)."""
+    """LRU of analyses (``max_sessions`` entries): the JSON dictionary and the per-stride cycle curves."""
 
     def __init__(self, max_sessions: int = 8, analyze=_analyze):
         self.max_sessions = max_sessions
         self._analyze = analyze
-        self._entries: OrderedDict[Path, tuple[tuple, dict]] = OrderedDict()
+        self._entries: OrderedDict[Path, tuple[tuple, tuple[dict, dict]]] = OrderedDict()
         self._locks: dict[Path, threading.Lock] = {}
         self._guard = threading.Lock()
+        self._derived: dict[tuple[Path, str], tuple[tuple, object]] = {}
 
     def get(self, session_dir: Path) -> dict:
         """The analysis of ``session_dir`` (computed on first use; raises :class:`AnalysisUnavailable`)."""
@@ -58,11 +60,32 @@ class AnalysisCache:
                 hit = self._entries.get(key)
                 if hit and hit[0] == sig:
                     self._entries.move_to_end(key)
-                    return hit[1]
+                    return hit[1][0]
             result = self._analyze(key)
             with self._guard:
                 self._entries[key] = (sig, result)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_sessions:
                     self._entries.popitem(last=False)
-            return result
+            return result[0]
+
+    def derived(self, session_dir: Path, name: str, compute):
+        """A value computed from the cached analysis (e.g. bootstrap tables), cached with it."""
+        key = Path(session_dir).resolve()
+        with self._guard:
+            hit = self._derived.get((key, name))
+            entry = self._entries.get(key)
+        if hit is not None and entry is not None and hit[0] == entry[0]:
+            return hit[1]
+        value = compute()
+        with self._guard:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._derived[(key, name)] = (entry[0], value)
+        return value
+
+    def curves(self, session_dir: Path) -> dict:
+        """Per-side ``(strides, 101, 3)`` α β γ cycle curves of the cached analysis (``{}`` if none)."""
+        with self._guard:
+            entry = self._entries.get(Path(session_dir).resolve())
+        return {} if entry is None else entry[1][1]

@@ -59,3 +59,9 @@ def red_flags_block() -> html.Div:
         className="gd-redflags",
         id="red-flags",
     )
+
+
+def red_flag_lists() -> dict | None:
+    """The knowledge base's red flags (headings, urgent and soon items, sources), ``None`` when missing."""
+    kb = _knowledge()
+    return None if kb is None else kb.red_flags

@@ -115,3 +115,42 @@ def mean_sd_figure(
             height=320,
         ),
     }
+
+
+def summary_errorbar_figure(rows) -> dict:
+    """Left and right medians of the lead metrics with the displayed measurement error bar (±)."""
+    data = []
+    for offset, side in ((-0.12, "left"), (0.12, "right")):
+        xs, ys, errs, texts = [], [], [], []
+        for i, row in enumerate(rows):
+            s = row.sides[side]
+            if not s["n"]:
+                continue
+            err = (s.get("error_bar") or {}).get("plus_minus") or 0.0
+            xs.append(i + offset)
+            ys.append(round(s["median"], 2))
+            errs.append(round(err, 2))
+            texts.append(f"{row.label}<br>{side}: {s['median']:.1f} ± {err:.1f} {row.unit} (n = {s['n']})")
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": side,
+                "x": xs,
+                "y": ys,
+                "text": texts,
+                "hoverinfo": "text",
+                "marker": {"size": 11, "color": SIDE_COLOURS[side]},
+                "error_y": {"type": "data", "array": errs, "visible": True, "thickness": 2, "width": 8},
+            }
+        )
+    ticks = {"tickmode": "array", "tickvals": list(range(len(rows))), "ticktext": [r.label for r in rows]}
+    return {
+        "data": data,
+        "layout": _layout(
+            title={"text": "Median per side with measurement error bar (°)", "x": 0.01, "font": {"size": 14}},
+            xaxis=ticks,
+            yaxis={"title": {"text": "degrees"}},
+            height=300,
+        ),
+    }

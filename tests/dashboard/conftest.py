@@ -64,3 +64,14 @@ def serve():
     yield _serve
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def sim_recordings(tmp_path_factory):
+    """Two simulated sessions of one subject (normal walking, then shoe B), written by the walker."""
+    simulate = pytest.importorskip("gait.simulate", reason="the synthetic walker is not installed")
+    root = tmp_path_factory.mktemp("recordings")
+    for name, scenario, seed in (("s1-normal", "normal", 1), ("s2-shoe-b", "shoe_b", 2)):
+        result = simulate.simulate(scenario, duration_s=30.0, seed=seed)
+        simulate.write_session(result, root / name, subject="SIM-007")
+    return root
