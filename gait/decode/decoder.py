@@ -86,20 +86,24 @@ class PacketDecoder:
 
     def feed_many(self, packets: Sequence[Packet]) -> SampleBlock:
         """Decode consecutive notifications at once (vectorised); returns a possibly empty block."""
-        self.stats.packets += len(packets)
         host = np.fromiter((p.host_time_s for p in packets), dtype=np.float64, count=len(packets))
+        return self.feed_payloads([p.data for p in packets], host)
+
+    def feed_payloads(self, payloads: Sequence[bytes], host_time_s: np.ndarray) -> SampleBlock:
+        """:meth:`feed_many` without :class:`Packet` objects: payload bytes and their host times (s)."""
+        self.stats.packets += len(payloads)
+        host = np.asarray(host_time_s, dtype=np.float64)
         if self._framer is None:
-            parsed = self._layout.parse([bytes(p.data) for p in packets])
+            parsed = self._layout.parse(payloads)
             frame_packet = parsed.frame_idx
         else:
-            parsed, frame_packet = self._cut_stream(packets)
+            parsed, frame_packet = self._cut_stream(payloads)
         self._count_rejects(parsed)
         keep = self._sequence(parsed)
         return self._block(parsed, keep, frame_packet[keep], host)
 
     # ---- steps --------------------------------------------------------------------------------------------
-    def _cut_stream(self, packets: Sequence[Packet]) -> tuple[Parsed, np.ndarray]:
-        chunks = [bytes(p.data) for p in packets]
+    def _cut_stream(self, chunks: Sequence[bytes]) -> tuple[Parsed, np.ndarray]:
         cut = self._framer.feed(b"".join(chunks))
         ends = np.cumsum(np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)))
         frame_packet = np.searchsorted(ends, cut.end_pos, side="right")
@@ -152,10 +156,11 @@ class PacketDecoder:
         return ticks * tm.tick_s
 
     def _block(self, parsed: Parsed, keep: np.ndarray, frame_packet: np.ndarray, host: np.ndarray):
-        n = parsed.n[keep]
-        smask = np.repeat(keep, parsed.n)
-        acc, gyr = parsed.acc[smask], parsed.gyr[smask]
-        mag = parsed.mag[smask] if parsed.mag is not None else None
+        n, acc, gyr, mag = parsed.n, parsed.acc, parsed.gyr, parsed.mag
+        if not keep.all():
+            n, smask = n[keep], np.repeat(keep, n)
+            acc, gyr = acc[smask], gyr[smask]
+            mag = mag[smask] if mag is not None else None
         if mag is not None and np.isnan(mag).all():
             mag = None
         total = int(n.sum())

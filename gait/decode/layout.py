@@ -8,6 +8,7 @@ frames get a short reason from :data:`REASONS` (a fixed vocabulary, so counts st
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -18,7 +19,8 @@ R_PREFIX = "wrong prefix"
 R_FLAGS = "unexpected header bits"
 R_COUNT = "sample count out of range"
 R_LENGTH = "length does not match the sample count"
-REASONS = (R_SHORT, R_PREFIX, R_FLAGS, R_COUNT, R_LENGTH)
+R_NONFINITE = "non-finite sample value"
+REASONS = (R_SHORT, R_PREFIX, R_FLAGS, R_COUNT, R_LENGTH, R_NONFINITE)
 
 
 def numpy_dtype(type_name: str) -> np.dtype:
@@ -41,7 +43,11 @@ class Parsed:
 
 
 class FrameLayout:
-    """Compiled parsing rules of one profile (header dtype, sample variants, validity checks)."""
+    """Compiled parsing rules of one profile (header dtype, sample variants, validity checks).
+
+    Two passes: validate each (length, variant) group and convert its samples, then scatter the samples
+    into arrays in input order (cheaper than sorting groups back together).
+    """
 
     def __init__(self, profile: Profile):
         self.profile = profile
@@ -51,35 +57,37 @@ class FrameLayout:
         self.conditional = [f for f in s.fields if f.present_if is not None]
         self.has_mag = profile.has_mag
         self.max_len = profile.framing.pad_to
+        self.header_names = [h.name for h in profile.header]
 
     # ---- public -------------------------------------------------------------------------------------
     def parse(self, frames: list[bytes]) -> Parsed:
         """Parse a list of frames (one per notification, or cut from a stream)."""
         count = len(frames)
+        state = _Pass(count, self.header_names)
         if count == 0:
-            return self._assemble([], [], count)
+            return self._assemble(state)
         lengths = np.fromiter(map(len, frames), dtype=np.int64, count=count)
-        flat = np.frombuffer(b"".join(frames), dtype=np.uint8)
-        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-        ok_parts, bad_parts = [], []
-        uniq, inverse = np.unique(lengths, return_inverse=True)
-        for g, length in enumerate(uniq):
-            idx = np.flatnonzero(inverse == g)
-            rows = flat[starts[idx, None] + np.arange(int(length))]
-            self._parse_group(rows, idx, ok_parts, bad_parts)
-        return self._assemble(ok_parts, bad_parts, count)
+        order = np.argsort(lengths, kind="stable")
+        edges = np.flatnonzero(np.diff(lengths[order])) + 1
+        for idx in np.split(order, edges):
+            length = int(lengths[idx[0]])
+            picked = itemgetter(*idx.tolist())(frames) if idx.size > 1 else (frames[idx[0]],)
+            rows = np.frombuffer(b"".join(picked), dtype=np.uint8).reshape(idx.size, length)
+            self._parse_group(rows, idx, state)
+        return self._assemble(state)
 
     def parse_rows(self, rows: np.ndarray) -> Parsed:
         """Parse equal-length frames given as a (k, L) uint8 array (stream framing)."""
-        ok_parts, bad_parts = [], []
-        self._parse_group(rows, np.arange(rows.shape[0]), ok_parts, bad_parts)
-        return self._assemble(ok_parts, bad_parts, rows.shape[0])
+        state = _Pass(rows.shape[0], self.header_names)
+        if rows.shape[0]:
+            self._parse_group(rows, np.arange(rows.shape[0]), state)
+        return self._assemble(state)
 
     # ---- one length group ---------------------------------------------------------------------------
-    def _parse_group(self, rows: np.ndarray, idx: np.ndarray, ok_parts: list, bad_parts: list) -> None:
+    def _parse_group(self, rows: np.ndarray, idx: np.ndarray, state: _Pass) -> None:
         length = rows.shape[1]
         if length < self.offset:
-            bad_parts.append((idx, np.full(idx.size, REASONS.index(R_SHORT), np.int8)))
+            state.reason[idx] = REASONS.index(R_SHORT)
             return
         reason = np.full(idx.size, -1, np.int8)
         if self.prefix.size:
@@ -95,15 +103,24 @@ class FrameLayout:
             variant |= ((header[fld] >> bit) & 1) << i
         for v in np.unique(variant):
             sel = (variant == v) & (reason < 0)
+            if not sel.any():
+                continue
             fields = self._fields_of_variant(int(v))
             n, r = self._count(header, length, sum(f.size for f in fields), sel)
             reason[sel & (r >= 0)] = r[sel & (r >= 0)]
             good = np.flatnonzero(sel & (r < 0))
             if good.size:
-                ok_parts.append(self._samples(rows[good], idx[good], n[good], header, good, fields))
-        bad = reason >= 0
-        if bad.any():
-            bad_parts.append((idx[bad], reason[bad]))
+                values, finite = self._samples(rows[good], int(n[good[0]]), fields)  # n is equal in a group
+                reason[good[~finite]] = REASONS.index(R_NONFINITE)
+                count = int(n[good[0]])
+                if not finite.all():
+                    keep = np.repeat(finite, count)
+                    values = {k: v[keep] for k, v in values.items()}
+                state.stash.append((idx[good[finite]], count, values))
+                state.n[idx[good[finite]]] = count
+        state.reason[idx] = reason
+        for name, vals in header.items():
+            state.header[name][idx] = vals
 
     def _header(self, rows: np.ndarray) -> dict[str, np.ndarray]:
         out = {}
@@ -137,69 +154,78 @@ class FrameLayout:
             r[(n < 1) | (n > s.count_max)] = REASONS.index(R_COUNT)
             r[(r < 0) & (n * stride != body)] = REASONS.index(R_LENGTH)
             return n, r
-        n = np.full(sel.size, body // stride if stride else 0, np.int64)
+        n = np.full(sel.size, body // stride, np.int64)
         if body % stride:
             r[:] = REASONS.index(R_LENGTH)
         elif not 1 <= body // stride <= s.count_max:
             r[:] = REASONS.index(R_COUNT)
         return n, r
 
-    def _samples(self, rows, idx, n, header, good, fields: list[SampleField]):
-        """SI samples of frames that all have ``n[0]`` samples and the given fields."""
-        count = int(n[0])
-        k = rows.shape[0]
+    def _samples(self, rows: np.ndarray, count: int, fields: list[SampleField]):
+        """SI samples ``{quantity: (k*count, 3)}`` of frames with ``count`` samples, and a per-frame
+        all-finite mask (float fields can hold NaN/inf bit patterns). Reads through strided views of
+        ``rows`` (no gather), one cast-and-scale pass per quantity."""
+        rows = np.ascontiguousarray(rows)
+        k, length = rows.shape
         planar = self.profile.samples.layout == "planar"
         stride = sum(f.size for f in fields)
         out: dict[str, np.ndarray] = {}
+        finite = np.ones(k, dtype=bool)
         pos = self.offset
         for f in fields:
-            if planar:
-                cols = pos + np.arange(count * f.size)
-                pos += count * f.size
-            else:
-                cols = (self.offset + np.arange(count)[:, None] * stride + (pos - self.offset)
-                        + np.arange(f.size)).ravel()
-                pos += f.size
-            if f.name == "skip":
-                continue
-            block = np.ascontiguousarray(rows[:, cols]).view(numpy_dtype(f.type))
-            out[f.name] = block.reshape(k * count, 3).astype(np.float64) * f.si_scale
-        mag = out.get("mag")
-        if self.has_mag and mag is None:
-            mag = np.full((k * count, 3), np.nan)
-        head = {name: vals[good] for name, vals in header.items()}
-        return idx, n, head, out["acc"], out["gyro"], mag
+            dtype = numpy_dtype(f.type)
+            step = f.size if planar else stride  # bytes from one sample's field to the next sample's
+            if f.name != "skip":
+                view = np.ndarray((k, count, f.count), dtype=dtype, buffer=rows, offset=pos,
+                                  strides=(length, step, dtype.itemsize))
+                with np.errstate(invalid="ignore", over="ignore"):
+                    block = view.astype(np.float64)
+                if dtype.kind == "f":
+                    finite &= np.isfinite(block).all(axis=(1, 2))
+                block *= f.si_scale
+                out[f.name] = block.reshape(k * count, 3)
+            pos += count * f.size if planar else f.size
+        return out, finite
 
-    # ---- merge groups back into input order -------------------------------------------------------------
-    def _assemble(self, ok_parts: list, bad_parts: list, count: int) -> Parsed:
-        names = [h.name for h in self.profile.header]
-        if not ok_parts:
-            empty3 = np.zeros((0, 3))
-            frame_idx = np.zeros(0, np.int64)
-            parsed = Parsed(frame_idx, frame_idx.copy(), {k: frame_idx.copy() for k in names}, empty3,
-                            empty3.copy(), empty3.copy() if self.has_mag else None, *_bad(bad_parts))
-            return parsed
-        frame_idx = np.concatenate([p[0] for p in ok_parts])
-        n = np.concatenate([p[1] for p in ok_parts])
-        header = {k: np.concatenate([p[2][k] for p in ok_parts]) for k in names}
-        acc, gyr = (np.concatenate([p[i] for p in ok_parts]) for i in (3, 4))
-        mag = np.concatenate([p[5] for p in ok_parts]) if self.has_mag else None
-        order = np.argsort(frame_idx, kind="stable")
-        if not np.array_equal(order, np.arange(order.size)):
-            first = np.concatenate(([0], np.cumsum(n)[:-1]))[order]
-            take = np.repeat(first - np.concatenate(([0], np.cumsum(n[order])[:-1])), n[order])
-            take += np.arange(take.size)
-            frame_idx, n = frame_idx[order], n[order]
-            header = {k: v[order] for k, v in header.items()}
-            acc, gyr = acc[take], gyr[take]
-            mag = mag[take] if mag is not None else None
-        return Parsed(frame_idx, n, header, acc, gyr, mag, *_bad(bad_parts))
+    # ---- scatter into input order -----------------------------------------------------------------------
+    def _assemble(self, state: _Pass) -> Parsed:
+        ok = state.reason < 0
+        total = int(state.n.sum())
+        if len(state.stash) == 1 and state.stash[0][0].size * state.stash[0][1] == total:
+            values = state.stash[0][2]  # one group holds every sample, already in input order
+            acc, gyr = values["acc"], values["gyro"]
+            mag = values.get("mag", np.full((total, 3), np.nan)) if self.has_mag else None
+        else:
+            acc, gyr, mag = self._scatter(state, total)
+        bad_idx = np.flatnonzero(~ok)
+        return Parsed(
+            frame_idx=np.flatnonzero(ok),
+            n=state.n[ok],
+            header={k: v[ok] for k, v in state.header.items()},
+            acc=acc,
+            gyr=gyr,
+            mag=mag,
+            bad_idx=bad_idx,
+            bad_reason=state.reason[bad_idx],
+        )
+
+    def _scatter(self, state: _Pass, total: int):
+        first = np.cumsum(state.n) - state.n
+        acc, gyr = np.empty((total, 3)), np.empty((total, 3))
+        mag = np.full((total, 3), np.nan) if self.has_mag else None
+        for idx, count, values in state.stash:
+            where = (first[idx, None] + np.arange(count)).ravel()
+            acc[where], gyr[where] = values["acc"], values["gyro"]
+            if mag is not None and "mag" in values:
+                mag[where] = values["mag"]
+        return acc, gyr, mag
 
 
-def _bad(bad_parts: list) -> tuple[np.ndarray, np.ndarray]:
-    if not bad_parts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int8)
-    idx = np.concatenate([b[0] for b in bad_parts])
-    reason = np.concatenate([b[1] for b in bad_parts])
-    order = np.argsort(idx, kind="stable")
-    return idx[order], reason[order]
+class _Pass:
+    """Per-call accumulators of :class:`FrameLayout` (one entry per input frame)."""
+
+    def __init__(self, count: int, header_names: list[str]):
+        self.reason = np.full(count, -1, np.int8)
+        self.n = np.zeros(count, np.int64)
+        self.header = {name: np.zeros(count, np.int64) for name in header_names}
+        self.stash: list[tuple[np.ndarray, int, dict[str, np.ndarray]]] = []
