@@ -35,7 +35,7 @@ from gait.kinematics import ankle_angles_deg, heading_deg, rotation
 DRIFT_BLOCK_S = 8.0
 _STEP_DEG = 0.5
 _MAX_BLOCK_SAMPLES = 400  # a least-squares fit of one scalar does not need every sample
-_REFERENCE_BLOCKS = 4  # blocks fitted by a line to refer the drift back to the standing window
+REFERENCE_BLOCKS = 4  # blocks fitted by a line to refer the drift back to the standing window
 
 
 def rotate_about_vertical(q_wxyz: np.ndarray, delta_deg: np.ndarray | float) -> np.ndarray:
@@ -103,7 +103,7 @@ class RelativeHeading:
         blocks = np.asarray(self.block_deg)
         if self.standing_deg is None:
             return blocks
-        first = slice(0, min(blocks.size, _REFERENCE_BLOCKS))
+        first = slice(0, min(blocks.size, REFERENCE_BLOCKS))
         if blocks.size < 2 or self.standing_t_s is None:
             return blocks - blocks[0]
         slope, intercept = np.polyfit(np.asarray(self.block_t_s)[first], blocks[first], 1)

@@ -96,10 +96,13 @@ def temporal_metrics(ic_s: float, tc_s: float, next_ic_s: float) -> dict[str, fl
     }
 
 
+_TIME_TOL_S = 1e-6  # event times from different windows differ by ~1e-11 s: keep sample membership stable
+
+
 def _window(t_s: np.ndarray, t0_s: float, t1_s: float) -> slice:
     """Index slice of samples with t0 ≤ t ≤ t1 (t_s sorted), at least one sample."""
-    i0 = int(np.searchsorted(t_s, t0_s, side="left"))
-    i1 = int(np.searchsorted(t_s, t1_s, side="right"))
+    i0 = int(np.searchsorted(t_s, t0_s - _TIME_TOL_S, side="left"))
+    i1 = int(np.searchsorted(t_s, t1_s + _TIME_TOL_S, side="right"))
     return slice(min(i0, len(t_s) - 1), max(i1, i0 + 1))
 
 
@@ -141,13 +144,13 @@ def angle_metrics(curves: SideCurves, ic_s: float, tc_s: float) -> dict[str, flo
     load = slice(w70.start, max(i_min + 1, w70.start + 2))
     return {
         "eversion_excursion_deg": ev_exc,
-        "peak_eversion_deg": float(eversion[i_min]),
+        "peak_eversion_deg": float(ang[i_min, 1]),
         "peak_eversion_velocity_dps": peak_ev_vel,
         "time_to_peak_eversion_pct": 100.0 * (float(t[i_min]) - ic_s) / stance_s,
         "tibial_ir_excursion_deg": tir_exc,
         "peak_dorsiflexion_deg": float(np.max(ang[stance, 0])),
         "ev_tir_ratio": ev_exc / tir_exc if abs(tir_exc) >= MIN_TIR_FOR_RATIO_DEG else float("nan"),
-        "coupling_angle_deg": vector_coding_angle_deg(tibial_ir[stance], eversion[stance]),
+        "coupling_angle_deg": vector_coding_angle_deg(tibial_ir[w50], eversion[w50]),
         "coupling_slope": _slope(eversion[load], tibial_ir[load]),
     }
 
@@ -172,6 +175,9 @@ _GROUPS = (
     ("shank_ir_rate_dps", SHANK_METRICS, shank_metrics, ("ic_s", "tc_s")),
     ("foot_position_m", SPATIAL_METRICS, spatial_metrics, ("ic_s", "next_ic_s")),
 )
+
+#: Which metrics each optional signal of :class:`SideCurves` feeds.
+SIGNAL_METRICS = {signal: names for signal, names, _, _ in _GROUPS}
 
 
 def compute_stride_metrics(stride: Stride, curves: SideCurves | None) -> Stride:

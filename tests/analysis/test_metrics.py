@@ -31,7 +31,7 @@ def test_stride_metrics_match_construction():
     assert m["cadence_steps_per_min"] == pytest.approx(120.0)
     assert m["stance_pct"] == pytest.approx(60.0)
     assert m["eversion_excursion_deg"] == pytest.approx(5.0, abs=0.01)
-    assert m["peak_eversion_deg"] == pytest.approx(3.0, abs=0.01)
+    assert m["peak_eversion_deg"] == pytest.approx(-3.0, abs=0.01)
     assert m["time_to_peak_eversion_pct"] == pytest.approx(36.0, abs=1.0)
     assert m["tibial_ir_excursion_deg"] == pytest.approx(4.0, abs=0.01)
     assert m["peak_dorsiflexion_deg"] == pytest.approx(10.0, abs=0.01)

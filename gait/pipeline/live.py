@@ -1,0 +1,230 @@
+"""Incremental (live / replay) analysis on sample blocks, with the same stages as the offline path.
+
+:class:`LiveAnalyzer` is fed :class:`~gait.types.SampleBlock` s on the session clock (``on_block``). It keeps
+per-sensor buffers, calibrates once the standing window and the first walking seconds are in (exactly the
+data the offline path calibrates on), then runs the causal estimator chunk by chunk, the relative-heading
+drift
+block by block, event detection on a trailing window, and finalises a stride's metrics once everything it
+depends on is known. ``snapshot()`` is thread-safe for the dashboard (ring buffer of α β γ per side, strides,
+cadence). With ``estimator="vqf-online"`` a replay reproduces ``analyze_plan(..., "vqf-online")``.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from gait.conventions import SIDES, placement
+from gait.heading import (
+    DRIFT_BLOCK_S,
+    REFERENCE_BLOCKS,
+    RelativeHeading,
+    block_edges,
+    rotate_about_vertical,
+    standing_offset_deg,
+)
+from gait.metrics import Stride, compute_stride_metrics
+from gait.orientation import get_estimator
+from gait.pipeline.events_adapter import detect_side_strides
+from gait.pipeline.offline import END_MARGIN_S, calibrate
+from gait.pipeline.result import AnalysisResult
+from gait.pipeline.session import SessionPlan
+from gait.pipeline.stages import SegmentMotion, grid_indices, resample, segment_motion, side_curves
+from gait.types import SampleBlock
+
+EVENT_WINDOW_S = 20.0  # trailing window for event detection
+EVENT_MARGIN_S = 3.0  # strides closer than this to the window edges wait for more data
+RING_S = 10.0  # seconds of angle curves kept for the dashboard
+_FIELDS = ("q_wxyz", "gyr_rps", "acc_mps2")
+
+
+class LiveAnalyzer:
+    """Incremental analyser; ``meta`` is the session metadata (its calibration windows are needed)."""
+
+    def __init__(self, meta: dict, rate_hz: float, estimator: str = "vqf-online", update_s: float = 0.5):
+        self.meta, self.rate_hz, self.estimator, self.update_s = meta, float(rate_hz), estimator, update_s
+        self._lock = threading.Lock()
+        self._raw: dict[str, list[SampleBlock]] = {}
+        self._plan: SessionPlan | None = None
+        self._k0: int | None = None  # first grid index
+        self._t = np.zeros(0)
+        self._motion: dict[str, SegmentMotion] = {}
+        self._streams: dict = {}
+        self._cal: dict = {}
+        self._heading: dict[str, RelativeHeading] = {}
+        self._strides: dict[str, list[Stride]] = {s: [] for s in SIDES}
+        self._last_update_s = -np.inf
+        self.warnings: list[str] = []
+
+    # ---- feeding -------------------------------------------------------------------------------------
+    def on_block(self, block: SampleBlock) -> None:
+        """Add one block (session clock); processes when ``update_s`` of new data has arrived."""
+        if block.clock != "session":
+            raise ValueError(f"{block.sensor}: LiveAnalyzer needs blocks on the session clock (sync first)")
+        with self._lock:
+            self._raw.setdefault(block.sensor, []).append(block)
+            t_avail = self._available_s()
+            if t_avail - self._last_update_s >= self.update_s:
+                self._last_update_s = t_avail
+                self._update(t_avail, final=False)
+
+    def flush(self) -> None:
+        """Process everything received so far and finalise all complete strides (end of a replay)."""
+        with self._lock:
+            self._update(self._available_s(), final=True)
+
+    def close(self) -> None:
+        self.flush()
+
+    # ---- processing ----------------------------------------------------------------------------------
+    def _available_s(self) -> float:
+        if not self._raw:
+            return -np.inf
+        return min(float(blocks[-1].t_s[-1]) for blocks in self._raw.values())
+
+    def _block(self, name: str) -> SampleBlock:
+        parts = self._raw[name]
+        if len(parts) > 1:
+            parts[:] = [SampleBlock(name, *(np.concatenate([getattr(p, f) for p in parts])
+                                            for f in ("t_s", "acc_mps2", "gyr_rps")), None, "session")]
+        return parts[0]
+
+    def _update(self, t_avail: float, final: bool) -> None:
+        if self._plan is None and not self._try_calibrate(t_avail, final):
+            return
+        self._extend(t_avail)
+        self._add_heading_blocks(final)
+        for side in SIDES:
+            self._detect(side, final)
+
+    def _try_calibrate(self, t_avail: float, final: bool) -> bool:
+        blocks = {n: self._block(n) for n in self._raw}
+        plan = SessionPlan(meta=self.meta, blocks=blocks)
+        end = plan.calibration_end_s
+        if not final and (end is None or t_avail < end):
+            return False
+        self._k0 = int(grid_indices(plan.t_start_s, plan.t_end_s, self.rate_hz)[0])
+        for name, block in blocks.items():
+            t = np.arange(self._k0, int(np.floor(t_avail * self.rate_hz + 1e-9)) + 1) / self.rate_hz
+            acc, gyr = resample(block, t)
+            cal = calibrate(plan, SampleBlock(name, t, acc, gyr, None, "session"), self._cal, self.warnings)
+            if cal is not None:
+                self._streams[name] = (cal, get_estimator(self.estimator).stream(self.rate_hz))
+        self._plan = plan
+        return True
+
+    def _extend(self, t_avail: float) -> None:
+        k_next = self._k0 + self._t.size
+        k_end = int(np.floor(t_avail * self.rate_hz + 1e-9))
+        if k_end < k_next:
+            return
+        t_new = np.arange(k_next, k_end + 1) / self.rate_hz
+        for name, (cal, stream) in self._streams.items():
+            acc, gyr = resample(self._block(name), t_new)
+            new = segment_motion(stream.update(gyr, acc), acc, gyr, cal.rotation)
+            old = self._motion.get(name)
+            self._motion[name] = new if old is None else SegmentMotion(
+                *(np.concatenate([getattr(old, f), getattr(new, f)]) for f in _FIELDS))
+        self._t = np.concatenate([self._t, t_new])
+
+    def _pair(self, side: str):
+        return self._motion.get(placement(side, "shank")), self._motion.get(placement(side, "foot"))
+
+    def _add_heading_blocks(self, final: bool) -> None:
+        plan = self._plan
+        for side in SIDES:
+            shank, foot = self._pair(side)
+            if shank is None or foot is None:
+                continue
+            rel = self._heading.get(side)
+            if rel is None:
+                standing = plan.standing_mask(self._t)
+                rel = RelativeHeading(standing_deg=None)
+                if standing is not None and standing.any():
+                    rel.standing_deg = standing_offset_deg(shank.q_wxyz[standing], foot.q_wxyz[standing])
+                    rel.standing_t_s = float(np.mean(self._t[standing]))
+                self._heading[side] = rel
+            start = plan.walk_start_s if plan.walk_start_s is not None else float(self._t[0])
+            for b0, b1 in block_edges(start, float(self._t[-1]), DRIFT_BLOCK_S)[len(rel.block_deg):]:
+                sel = (self._t >= b0) & (self._t < b1)
+                rel.add_block(self._t[sel], shank.q_wxyz[sel],
+                              rotate_about_vertical(foot.q_wxyz[sel], rel.standing_deg or 0.0))
+
+    def _heading_settled_s(self, side: str) -> float:
+        """Strides ending before this time have their final heading correction."""
+        rel = self._heading.get(side)
+        if rel is None:
+            return np.inf
+        return rel.block_t_s[-1] if len(rel.block_deg) >= REFERENCE_BLOCKS else -np.inf
+
+    def _detect(self, side: str, final: bool) -> None:
+        shank, foot = self._pair(side)
+        if shank is None and foot is None:
+            return
+        done = self._strides[side]
+        last_ic = done[-1].ic_s if done else -np.inf
+        t_end = float(self._t[-1])
+        # trailing window, but never past strides still waiting (heading settlement) to be finalised
+        start = max(float(self._t[0]), min(t_end - EVENT_WINDOW_S, last_ic - EVENT_MARGIN_S))
+        i0 = int(np.searchsorted(self._t, start))
+        strides, _ = detect_side_strides(side, self._t[i0:], None if foot is None else foot.tail(i0),
+                                         None if shank is None else shank.tail(i0))
+        first = -np.inf if i0 == 0 else float(self._t[i0]) + EVENT_MARGIN_S
+        limit = t_end - END_MARGIN_S if final else min(t_end - EVENT_MARGIN_S, self._heading_settled_s(side))
+        for s in strides:
+            if s.ic_s > last_ic + 1e-6 and s.ic_s >= first and s.next_ic_s <= limit:
+                done.append(self._finalise(side, s))
+
+    def _finalise(self, side: str, stride: Stride) -> Stride:
+        shank, foot = self._pair(side)
+        sel = (self._t >= stride.ic_s - 0.1) & (self._t <= stride.next_ic_s + 0.1)
+        t = self._t[sel]
+        part = lambda m: None if m is None else m.select(sel)  # noqa: E731
+        q_foot = None
+        rel = self._heading.get(side)
+        if rel is not None and foot is not None and shank is not None:
+            q_foot = rotate_about_vertical(foot.q_wxyz[sel], rel.offset_deg(t))
+        return compute_stride_metrics(stride, side_curves(side, t, part(shank), part(foot), q_foot))
+
+    # ---- output --------------------------------------------------------------------------------------
+    def strides(self) -> list[Stride]:
+        with self._lock:
+            return sorted((s for side in SIDES for s in self._strides[side]), key=lambda s: (s.ic_s, s.side))
+
+    def snapshot(self) -> dict:
+        """Thread-safe view for the dashboard: status, last RING_S s of α β γ per side, strides, cadence."""
+        with self._lock:
+            out = {"t_s": float(self._t[-1]) if self._t.size else None,
+                   "status": "running" if self._plan is not None else "waiting for calibration data",
+                   "angles": {}, "strides": {}, "cadence_steps_per_min": {}}
+            for side in SIDES:
+                strides = self._strides[side]
+                valid = [s for s in strides[-10:] if s.valid]
+                out["strides"][side] = len(strides)
+                out["cadence_steps_per_min"][side] = (
+                    float(np.median([s.metrics["cadence_steps_per_min"] for s in valid])) if valid else None)
+                out["angles"][side] = self._ring(side)
+            return out
+
+    def _ring(self, side: str) -> dict | None:
+        shank, foot = self._pair(side)
+        if shank is None or foot is None or not self._t.size:
+            return None
+        sel = self._t >= self._t[-1] - RING_S
+        t = self._t[sel]
+        rel = self._heading.get(side)
+        q_foot = rotate_about_vertical(foot.q_wxyz[sel], rel.offset_deg(t)) if rel else foot.q_wxyz[sel]
+        curves = side_curves(side, t, shank.select(sel), foot.select(sel), q_foot)
+        return {"t_s": t.tolist(), **{k: curves.angles_deg[:, i].tolist()
+                                      for i, k in enumerate(("alpha_deg", "beta_deg", "gamma_deg"))}}
+
+    def result(self) -> AnalysisResult:
+        """The strides so far as an :class:`AnalysisResult` (curves not included)."""
+        plan = self._plan or SessionPlan(meta=self.meta, blocks={n: self._block(n) for n in self._raw})
+        return AnalysisResult(
+            session=plan.session_info(), sensors=plan.sensor_report(), calibration=dict(self._cal),
+            heading={s: h.report() for s, h in self._heading.items()}, strides=self.strides(),
+            settings={"estimator": self.estimator, "rate_hz": self.rate_hz, "mode": "live"},
+            warnings=list(self.warnings))
+

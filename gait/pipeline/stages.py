@@ -1,0 +1,90 @@
+"""Stages shared by the offline and the live analyser: common time grid, segment motion, per-side curves.
+
+Both paths call exactly these functions (offline on whole arrays, live on new blocks), so a replay and an
+offline analysis of the same session can agree to numerical precision when they use a causal estimator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial.transform import Rotation
+
+from gait.conventions import placement
+from gait.kinematics import ankle_angles_deg, ankle_rates_dps, shank_vertical_rate_dps
+from gait.metrics import SideCurves
+from gait.orientation.frames import segment_orientation_isb
+from gait.types import SampleBlock
+
+
+@dataclass
+class SegmentMotion:
+    """One segment on the common grid: orientation segment→global (ISB, wxyz) and segment-frame IMU data."""
+
+    q_wxyz: np.ndarray
+    gyr_rps: np.ndarray
+    acc_mps2: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.q_wxyz.shape[0])
+
+    def tail(self, start: int) -> SegmentMotion:
+        return self.select(slice(start, None))
+
+    def select(self, index) -> SegmentMotion:
+        """Samples ``index`` (slice or mask) of every array."""
+        return SegmentMotion(self.q_wxyz[index], self.gyr_rps[index], self.acc_mps2[index])
+
+
+def grid_indices(t_start_s: float, t_end_s: float, rate_hz: float) -> np.ndarray:
+    """Integer sample numbers k with k/rate in [t_start, t_end]: a grid anchored at session time 0.
+
+    Anchoring at 0 (not at the first sample) makes the grid of a live stream and of an offline analysis the
+    same points, so interpolated values agree exactly.
+    """
+    k0 = int(np.ceil(t_start_s * rate_hz - 1e-9))
+    k1 = int(np.floor(t_end_s * rate_hz + 1e-9))
+    return np.arange(k0, k1 + 1)
+
+
+def resample(block: SampleBlock, t_grid_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Linear interpolation of acc and gyr onto ``t_grid_s`` (inside the block's time span)."""
+    acc = np.column_stack([np.interp(t_grid_s, block.t_s, block.acc_mps2[:, k]) for k in range(3)])
+    gyr = np.column_stack([np.interp(t_grid_s, block.t_s, block.gyr_rps[:, k]) for k in range(3)])
+    return acc, gyr
+
+
+def segment_motion(q_sensor_enu_wxyz: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray,
+                   sensor_to_segment: Rotation) -> SegmentMotion:
+    """Sensor orientation (ENU) + calibration → segment orientation (ISB) and segment-frame gyr/acc."""
+    return SegmentMotion(
+        q_wxyz=segment_orientation_isb(q_sensor_enu_wxyz, sensor_to_segment),
+        gyr_rps=sensor_to_segment.apply(gyr_rps),
+        acc_mps2=sensor_to_segment.apply(acc_mps2),
+    )
+
+
+def side_curves(side: str, t_s: np.ndarray, shank: SegmentMotion | None, foot: SegmentMotion | None,
+                q_foot_corrected_wxyz: np.ndarray | None = None) -> SideCurves:
+    """Angles, rates and shank rotation of one side; missing segments leave signals None with a reason.
+
+    ``q_foot_corrected_wxyz`` is the foot orientation after the relative-heading correction (gait.heading).
+    """
+    curves = SideCurves(t_s=t_s)
+    if shank is None or foot is None:
+        absent = [placement(side, seg) for seg, m in (("shank", shank), ("foot", foot)) if m is None]
+        curves.missing["angles_deg"] = f"needs {' and '.join(absent)} (ankle angles need shank + foot)"
+    else:
+        q_foot = foot.q_wxyz if q_foot_corrected_wxyz is None else q_foot_corrected_wxyz
+        curves.angles_deg = ankle_angles_deg(shank.q_wxyz, q_foot, side)
+        curves.rates_dps = ankle_rates_dps(shank.q_wxyz, q_foot, shank.gyr_rps, foot.gyr_rps, side)
+    if shank is None:
+        curves.missing["shank_ir_rate_dps"] = f"needs {placement(side, 'shank')}"
+    else:
+        curves.shank_ir_rate_dps = shank_vertical_rate_dps(shank.q_wxyz, shank.gyr_rps, side)
+    if foot is None:
+        curves.missing["foot_position_m"] = f"needs {placement(side, 'foot')}"
+    else:
+        curves.missing["foot_position_m"] = "stride length (ZUPT) is not implemented yet"
+    return curves
