@@ -97,7 +97,8 @@ def test_round_trip_property(pid, values, seq0):
     dec = PacketDecoder(p, "s")
     block = dec.feed_payloads(payloads, np.arange(len(payloads), dtype=float))
     assert dec.stats.ok == len(payloads) and len(block) == len(arr)
-    for name, got, want in (("acc", block.acc_mps2, arr[:, 0:3]), ("gyro", block.gyr_rps, arr[:, 3:6] * 0.01)):
+    pairs = (("acc", block.acc_mps2, arr[:, 0:3]), ("gyro", block.gyr_rps, arr[:, 3:6] * 0.01))
+    for name, got, want in pairs:
         f = next(f for f in p.samples.fields if f.name == name)
         if f.type.startswith("f"):
             np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-9)
