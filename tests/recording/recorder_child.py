@@ -37,7 +37,8 @@ def main() -> None:
         for i, name in enumerate(SENSORS):
             writer.on_packet(Packet(name, host_time_s, payload(seed, i, n)))
             sent += 1
-        print(sent, repr(host_time_s), flush=True)
+        sys.stdout.write(f"{sent} {host_time_s!r}\n")  # one write: a kill cannot split the line
+        sys.stdout.flush()
         n += 1
         time.sleep(max(0.0, t_start + n * PERIOD_S - time.monotonic()))
 

@@ -62,7 +62,8 @@ class _Trial:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
         self._reader.join(timeout=30)
-        sent, t = self.lines[-1].split() if self.lines else ("0", "0.0")
+        complete = [ln for ln in self.lines if ln.endswith("\n")]  # a line cut by the kill is ignored
+        sent, t = complete[-1].split() if complete else ("0", "0.0")
         return int(sent), float(t)
 
 
