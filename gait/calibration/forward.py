@@ -3,7 +3,7 @@
 The sign of a functional axis cannot come from the axis fit; for the foot, whose angular-velocity pattern is
 nearly antisymmetric, the skew rule of :mod:`gait.calibration.functional` is weak. The direction of
 progression is unambiguous instead: between two foot-flat phases (zero velocity) the foot moves forward.
-Orientation comes from 6D ``vqf.offlineVQF`` (heading arbitrary but continuous), the acceleration is
+Orientation comes from 6D VQF (``gait.orientation``) (heading arbitrary but continuous), the acceleration is
 integrated over each swing with the velocity forced back to zero at the next foot flat (ZUPT drift
 correction), and the horizontal displacement is expressed in the sensor frame at the preceding foot flat.
 Only useful on the foot.
@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import vqf
 from scipy.ndimage import uniform_filter1d
 from scipy.spatial.transform import Rotation
 
+from gait.calibration.global_axis import sensor_orientation_enu
 from gait.conventions import GRAVITY_MPS2
 
 #: Foot-flat: smoothed |gyr| below this (rad/s) and |acc| within ``FLAT_ACC_DEV_MPS2`` of g.
@@ -52,10 +52,8 @@ def forward_direction(
     """Walking direction of a foot sensor in its own frame; ``None`` below ``min_strides`` swings."""
     rate_hz = 1.0 / float(np.median(np.diff(t_s)))
     dt = 1.0 / rate_hz
-    gyr = np.ascontiguousarray(gyr_rps, dtype=float)
-    acc = np.ascontiguousarray(acc_mps2, dtype=float)
-    quat = vqf.offlineVQF(gyr, acc, None, dt)["quat6D"]
-    rot = Rotation.from_quat(quat, scalar_first=True)
+    gyr, acc = np.asarray(gyr_rps, dtype=float), np.asarray(acc_mps2, dtype=float)
+    rot = Rotation.from_quat(sensor_orientation_enu(t_s, acc, gyr), scalar_first=True)
     free_acc = rot.apply(acc) - np.array([0.0, 0.0, GRAVITY_MPS2])
     width = max(1, int(round(0.05 * rate_hz)))
     gyr_norm = uniform_filter1d(np.linalg.norm(gyr, axis=1), width, mode="nearest")

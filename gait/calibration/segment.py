@@ -16,6 +16,7 @@ from scipy.spatial.transform import Rotation
 
 from gait.calibration.forward import forward_direction
 from gait.calibration.functional import AxisEstimate, mediolateral_axis
+from gait.calibration.global_axis import standing_pose_forward
 from gait.calibration.standing import (
     StandingEstimate,
     estimate_vertical,
@@ -183,7 +184,14 @@ def calibrate_segment(
         raise CalibrationError(
             f"{block.sensor}: cannot find the mediolateral axis ({exc}); the recording needs some walking"
         ) from None
-    ml = axis.axis_sensor
+    ml, method, pca_vs_pose_deg = axis.axis_sensor, "gyro-pca", None
+    if standing is not None:
+        line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving)
+        if line is not None:
+            pose_ml = np.cross(line.axis_sensor, up)  # Z = X × Y, still unsigned
+            pose_ml *= np.sign(pose_ml @ ml)
+            pca_vs_pose_deg = round(float(np.degrees(np.arccos(np.clip(pose_ml @ ml, -1, 1)))), 2)
+            ml, method = pose_ml, "walking-direction"
     functional = None
     if functional_window is not None:
         functional = mediolateral_axis(gyr[_in_window(t, functional_window)] - bias, up, sign_reference=ml)
@@ -195,6 +203,8 @@ def calibrate_segment(
         "axis_planarity": round(axis.planarity, 4),
         "vertical_source": "standing" if standing is not None else "walking",
         "sign_source": axis.sign_source,
+        "axis_method": method,
+        "gyro_axis_vs_walking_direction_deg": pca_vs_pose_deg,
         "functional_axis_deg_from_walking": None
         if functional is None
         else round(

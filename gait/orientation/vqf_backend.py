@@ -61,10 +61,17 @@ class VqfStream:
             self._filter.state = state
 
 
+#: Project defaults on top of VQF's own. ``biasClip`` (°/s) bounds the bias estimate *and* gates rest
+#: detection per axis; VQF's 2 °/s is below common MEMS zero-rate offsets (±1–3 °/s, biomech.md §2.3), and
+#: with a larger offset rest is never detected, so the heading drifts at the full bias rate.
+VQF_DEFAULTS = {"biasClip": 5.0}
+
+
 class VqfEstimator:
     """``vqf`` (offline: offlineVQF) or ``vqf-online`` (causal VQF) behind the common interface.
 
-    ``params`` are VQF's own parameters (e.g. ``tauAcc``, ``restThGyr``), passed unchanged and recorded.
+    ``params`` are VQF's own parameters (e.g. ``tauAcc``, ``restThGyr``) on top of :data:`VQF_DEFAULTS`,
+    passed unchanged and recorded in every result.
     """
 
     capabilities = frozenset({"6D", "9D", "offline", "streaming", "bias", "rest", "mag_rejection"})
@@ -72,7 +79,7 @@ class VqfEstimator:
     def __init__(self, online: bool = False, **params) -> None:
         self.online = online
         self.name = "vqf-online" if online else "vqf"
-        self.params = params
+        self.params = VQF_DEFAULTS | params
 
     def estimate(self, data: ImuSeries, mode: Mode = "6D", q0: np.ndarray | None = None) -> OrientationResult:
         """Whole-series estimate; ``q0`` only sets the initial heading (inclination comes from data)."""
@@ -87,7 +94,7 @@ class VqfEstimator:
             )
             impl = "vqf.VQF"
         else:
-            out = vqf.offlineVQF(data.gyr, data.acc, mag, 1.0 / data.fs, self.params or None)
+            out = vqf.offlineVQF(data.gyr, data.acc, mag, 1.0 / data.fs, self.params)
             impl = "vqf.offlineVQF"
         quat = out["quat9D"] if mode == "9D" else out["quat6D"]
         heading = "magnetic" if mode == "9D" else "arbitrary"

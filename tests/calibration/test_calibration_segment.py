@@ -27,15 +27,16 @@ def test_frame_from_axes_identity_and_orthogonalises():
 
 
 @pytest.mark.parametrize("sensor", ["left_shank", "right_shank", "left_foot", "right_foot"])
-def test_any_mounting_pure_sagittal_motion_is_recovered_exactly(sensor):
+def test_any_mounting_pure_sagittal_motion_is_recovered_within_a_degree(sensor):
     for seed in range(3):
         mounting = Rotation.random(random_state=seed + 10)
         block = make_block(
             sensor, mounting, seed=seed, wobble_deg=0.0, gyr_bias_rps=np.radians([1.0, -2.0, 0.5])
         )
         cal = calibrate_segment(block)
-        assert _error_deg(cal, mounting) < 0.5
+        assert _error_deg(cal, mounting) < 1.0
         assert cal.quality > 0.8 and cal.warnings == []
+        assert cal.details["axis_method"] == "walking-direction"
         assert cal.details["sign_source"] == ("forward" if sensor.endswith("foot") else "skew")
 
 
