@@ -29,7 +29,7 @@ from gait.recording.packetlog import (
     Record,
     encode_record,
 )
-from gait.recording.reader import LogScan, SessionReader
+from gait.recording.reader import LogScan, SessionReader, decode_sensor_packets
 from gait.recording.samples import SAMPLES_DIR, read_samples, sample_sensors
 from gait.recording.writer import LOG_FILE
 
@@ -62,6 +62,7 @@ class IntegrityReport:
     closed_cleanly: bool = False
     sensors: dict[str, SensorIntegrity] = field(default_factory=dict)
     sample_files: dict[str, str] = field(default_factory=dict)  # placement -> "ok" or the problem
+    decoded: dict[str, dict] = field(default_factory=dict)  # placement -> decoder counts or {"problem"}
     duration_s: float = math.nan
 
     @property
@@ -96,6 +97,7 @@ class IntegrityReport:
                             "gaps": [{"start_s": a, "length_s": b} for a, b in s.gaps]}
                         for k, s in self.sensors.items()},
             "sample_files": self.sample_files,
+            "decoded": self.decoded,
             "duration_s": None if math.isnan(self.duration_s) else self.duration_s,
         }
 
@@ -108,6 +110,8 @@ def check_session(session_dir: Path) -> IntegrityReport:
                              scan.records_good, scan.data_records, scan.damage, scan.closed_cleanly)
     report.sensors = {name: _sensor_integrity(np.frombuffer(t, dtype=np.float64))
                       for name, t in sorted(scan.host_times_s.items())}
+    if scan.data_records:
+        report.decoded = _decode_counts(reader)
     for name in sample_sensors(reader.path):
         try:
             read_samples(reader.path, name)
@@ -118,6 +122,24 @@ def check_session(session_dir: Path) -> IntegrityReport:
         first = min(s.first_s for s in report.sensors.values())
         report.duration_s = max(s.last_s for s in report.sensors.values()) - first
     return report
+
+
+def _decode_counts(reader: SessionReader) -> dict[str, dict]:
+    """Per sensor: what its firmware profile's decoder makes of the packets (bad ones, sequence gaps)."""
+    profiles = reader.sensor_profiles()
+    out: dict[str, dict] = {}
+    for name, packets in reader.packets_by_sensor().items():
+        if name not in profiles:
+            out[name] = {"problem": "no firmware profile in session.json"}
+            continue
+        try:
+            stats = decode_sensor_packets(profiles[name], packets, name).stats
+        except (ImportError, GaitError) as exc:
+            out[name] = {"problem": f"not decoded: {exc}"}
+            continue
+        out[name] = {"samples": stats.samples, "bad_packets": stats.bad, "lost_packets": stats.lost_packets,
+                     "reasons": dict(stats.reasons)}
+    return out
 
 
 def _sensor_integrity(t_s: np.ndarray) -> SensorIntegrity:
@@ -152,12 +174,23 @@ def format_report(report: IntegrityReport, max_items: int = 10) -> list[str]:
         gaps = "none" if not s.gaps else (f"{len(s.gaps)} (longest {max(g[1] for g in s.gaps):.2f} s at "
                                           f"{max(s.gaps, key=lambda g: g[1])[0]:.2f} s)")
         lines.append(f"  {name:<12} {s.packets:>8} packets  {s.first_s:9.3f}..{s.last_s:9.3f} s  "
-                     f"{s.packet_rate_hz:7.1f} packets/s  gaps: {gaps}")
+                     f"{s.packet_rate_hz:7.1f} packets/s  receive gaps: {gaps}")
+        lines.append(f"  {'':<12} {_decoded_text(report.decoded.get(name))}")
     if not math.isnan(report.duration_s):
         lines.append(f"  duration: {report.duration_s:.2f} s")
     lines.append("result: OK" if report.ok else
                  f"result: DAMAGED: run `gait repair {report.session}` to write a clean copy")
     return lines
+
+
+def _decoded_text(counts: dict | None) -> str:
+    if not counts:
+        return "not decoded"
+    if "problem" in counts:
+        return counts["problem"]
+    reasons = ", ".join(f"{k}: {v}" for k, v in counts["reasons"].items())
+    return (f"decoded {counts['samples']} samples, {counts['bad_packets']} bad packets"
+            + (f" ({reasons})" if reasons else "") + f", {counts['lost_packets']} lost (sequence gaps)")
 
 
 @dataclass(slots=True)
