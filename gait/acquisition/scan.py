@@ -57,3 +57,40 @@ async def scan(timeout_s: float = 5.0, backend: BleBackend | None = None, profil
         if ids or include_unknown:
             results.append(ScanResult(device.address, name, adv.rssi, ids))
     return sorted(results, key=lambda r: -(r.rssi_dbm if r.rssi_dbm is not None else -999))
+
+
+async def fill_in_profiles(specs: list, backend: BleBackend | None = None, timeout_s: float = 10.0,
+                           profiles: dict | None = None) -> list:
+    """Give every spec without a profile the one its advertisement matches (clear errors otherwise)."""
+    from dataclasses import replace
+
+    from gait.profiles import load_profiles
+
+    missing = [s for s in specs if s.profile is None]
+    if not missing:
+        return list(specs)
+    profiles = profiles if profiles is not None else load_profiles()
+    found = {r.address.upper(): r for r in await scan(timeout_s, backend, profiles, include_unknown=True)}
+    out = []
+    for spec in specs:
+        if spec.profile is None:
+            result = found.get(spec.address.upper())
+            spec = replace(spec, profile=_only_profile(spec, result, profiles, timeout_s))
+        out.append(spec)
+    return out
+
+
+def _only_profile(spec, result: ScanResult | None, profiles: dict, timeout_s: float) -> str:
+    where = f"{spec.placement}={spec.address}"
+    if result is None:
+        raise GaitError(f"{where}: no such device seen in {timeout_s:g} s of scanning; is it on and in range?"
+                        " "
+                        "(gait scan lists what is around)")
+    if not result.profiles:
+        raise GaitError(f"{where}: device {result.name or '(no name)'} matches no firmware profile; name one "
+                        f"as {where}:PROFILE (available: {', '.join(sorted(profiles))}) or add a profile "
+                        "file")
+    if len(result.profiles) > 1:
+        raise GaitError(f"{where}: device {result.name!r} matches several profiles "
+                        f"({', '.join(result.profiles)}); choose one as {where}:PROFILE")
+    return result.profiles[0]

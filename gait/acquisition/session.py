@@ -129,10 +129,16 @@ class AcquisitionSession:
         self._stopped = False
 
     @property
-    def profiles(self) -> dict[str, object]:
-        return {spec.placement: profile for spec, profile in self._resolved}
+    def resolved(self) -> list[tuple[SensorSpec, object]]:
+        """Each sensor's spec with its loaded profile."""
+        return list(self._resolved)
 
     # -- clock & health ------------------------------------------------------------------------------
+    @property
+    def t0_loop_s(self) -> float:
+        """Loop time of the session clock's zero (set by :meth:`start`)."""
+        return self._t0_s
+
     def now_s(self) -> float:
         """Session clock: seconds on the loop clock since :meth:`start` (frozen once stopped)."""
         if self._loop is None:

@@ -63,6 +63,7 @@ class InjectedCounts:
     lost_seq_gap: int = 0  # skipped by the firmware
     corrupted: int = 0
     burst_held: int = 0
+    not_started: int = 0  # due before this sensor was first started (the walk was already going)
     drops: list[float] = field(default_factory=list)  # host times of link drops
 
     @property

@@ -8,7 +8,7 @@ placement into a :class:`VirtualAir`; ``rig.specs`` are the :class:`SensorSpec` 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,7 +16,7 @@ from gait.acquisition.session import SensorSpec
 from gait.types import SampleBlock
 from gait.virtual.faults import FaultPlan, InjectedCounts
 from gait.virtual.peripheral import VirtualAir, VirtualPeripheral
-from gait.virtual.sensor import VirtualSensor
+from gait.virtual.sensor import VirtualSensor, WorldClock
 
 #: Profiles of the default virtual rig, per placement; ids the installation lacks fall back to the DIY one.
 DEFAULT_PROFILES = {
@@ -56,6 +56,24 @@ class VirtualRig:
 
     air: VirtualAir
     sensors: dict[str, VirtualSensor]
+    world: WorldClock
+    #: Protocol windows of the simulated walk (standing, taps, walking) in stream seconds (0 = walk start).
+    windows: list[dict] = field(default_factory=list)
+
+    def windows_on(self, clock_zero_s: float) -> list[dict]:
+        """:attr:`windows` on a clock whose zero is loop time ``clock_zero_s`` (e.g. a session clock)."""
+        shift = (self.world.t0_s if self.world.t0_s is not None else clock_zero_s) - clock_zero_s
+        moved = []
+        for w in self.windows:
+            w = {**w, "t0_s": round(w["t0_s"] + shift, 4), "t1_s": round(w["t1_s"] + shift, 4)}
+            if "tap_times_s" in w:
+                w["tap_times_s"] = [round(t + shift, 4) for t in w["tap_times_s"]]
+            moved.append(w)
+        return moved
+
+    def world_start_s(self) -> float | None:
+        """Loop time at which the simulated walk (stream time 0) began, once a sensor was started."""
+        return self.world.t0_s
 
     @property
     def backend(self):
@@ -122,16 +140,18 @@ def build_rig(
     profiles = profiles or {}
     faults = faults or {}
     air = VirtualAir()
+    world = WorldClock()
     sensors = {}
     for index, (placement, block) in enumerate(blocks.items()):
         profile = resolve_profile(profiles.get(placement, DEFAULT_PROFILES.get(placement, FALLBACK_PROFILE)))
         rate_hz = supported_rate_hz(profile, block.rate_hz)
         packets, emit_s = packets_from_block(profile, resample_block(block, rate_hz))
         sensor = VirtualSensor(profile, packets, emit_s, virtual_address(index), faults=faults.get(placement),
-                               speed=speed, mtu=mtu, peripheral_factory=peripheral_factory, rate_hz=rate_hz)
+                               speed=speed, mtu=mtu, peripheral_factory=peripheral_factory, rate_hz=rate_hz,
+                               world=world)
         air.add(sensor.peripheral)
         sensors[placement] = sensor
-    return VirtualRig(air, sensors)
+    return VirtualRig(air, sensors, world)
 
 
 def simulated_rig(scenario: str = "normal", duration_s: float = 60.0, rate_hz: float = 200.0, seed: int = 0,
@@ -143,4 +163,14 @@ def simulated_rig(scenario: str = "normal", duration_s: float = 60.0, rate_hz: f
 
     result = simulate(scenario, duration_s=duration_s, seed=seed, rate_hz=rate_hz,
                       placements=tuple(placements or PLACEMENTS))
-    return build_rig(result.blocks, profiles, faults, **kwargs)
+    rig = build_rig(result.blocks, profiles, faults, **kwargs)
+    rig.windows = list(result.truth.windows)
+    return rig
+
+
+def add_bystander(air: VirtualAir, address: str = "C0:FF:EE:00:00:99") -> VirtualPeripheral:
+    """A non-IMU device (a heart-rate belt) in the air, so scans show how unknown devices are reported."""
+    from gait.virtual.peripheral import VirtualCharacteristic, VirtualService
+
+    hr = VirtualService("180d", [VirtualCharacteristic("2a37", ("notify",))])
+    return air.add(VirtualPeripheral(address, "HR-Belt 42", [hr], advertised_uuids=["180d"], rssi_dbm=-75))

@@ -28,6 +28,22 @@ BATTERY_SERVICE_UUID = "0000180f-0000-1000-8000-00805f9b34fb"
 BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 
 
+class WorldClock:
+    """When the simulated subject started walking (loop time, s): set by the first sensor started.
+
+    Sensors of one rig share it, so a sensor connected later joins the walk in progress instead of
+    replaying it from its own beginning (which would misalign left and right by the connection stagger).
+    """
+
+    def __init__(self) -> None:
+        self.t0_s: float | None = None
+
+    def start(self, now_s: float) -> float:
+        if self.t0_s is None:
+            self.t0_s = now_s
+        return self.t0_s
+
+
 class VirtualSensor:
     """Firmware behaviour on top of a :class:`VirtualPeripheral`.
 
@@ -42,6 +58,8 @@ class VirtualSensor:
     faults : FaultPlan
     speed : float
         Stream this many times faster than real time (1 = real time).
+    world : WorldClock
+        Shared by the sensors of one subject, so that all sample the same moment of the walk.
     peripheral_factory
         Builds the radio side: :class:`VirtualPeripheral` (pure-Python air) or a Bumble peripheral.
     """
@@ -60,10 +78,12 @@ class VirtualSensor:
         battery_pct: int = 87,
         peripheral_factory=VirtualPeripheral,
         rate_hz: float | None = None,
+        world: WorldClock | None = None,
     ) -> None:
         if len(packets) != len(emit_s):
             raise ValueError("packets and emit_s differ in length")
         self.profile = profile
+        self.world = world or WorldClock()
         self.rate_hz = rate_hz or profile.nominal_rate_hz
         self.faults = faults or FaultPlan()
         self.speed = float(speed)
@@ -117,7 +137,7 @@ class VirtualSensor:
         self.streaming = True
         if self._task is None:
             loop = asyncio.get_running_loop()
-            self._t0_s = loop.time()
+            self._t0_s = self.world.start(loop.time())
             self._schedule_drops(loop)
             self._task = loop.create_task(self._stream(), name=f"virtual:{self.address}")
 
@@ -132,7 +152,8 @@ class VirtualSensor:
 
     def _schedule_drops(self, loop: asyncio.AbstractEventLoop) -> None:
         for drop in self.faults.drops:
-            loop.call_at(self._host_time(drop.at_s), self._drop, drop.down_s)
+            if self._host_time(drop.at_s) >= loop.time():
+                loop.call_at(self._host_time(drop.at_s), self._drop, drop.down_s)
 
     def _drop(self, down_s: float) -> None:
         self.injected.drops.append(asyncio.get_running_loop().time())
@@ -146,7 +167,12 @@ class VirtualSensor:
         skip = skipped_indices(send_s, self.faults.seq_gaps)
         corrupt = packet_indices_at(send_s, self.faults.corrupt_at_s)
         data_uuid = self.profile.gatt.data[0]
-        for i, packet in enumerate(self.packets):
+        # The walking world started with the first sensor; what this one would have sent before it was
+        # started was never sampled (not lost).
+        first = int(np.searchsorted(send_s, (loop.time() - self._t0_s) * self.speed - 1e-9))
+        self.injected.not_started = first
+        for i in range(first, len(self.packets)):
+            packet = self.packets[i]
             delay = self._host_time(send_s[i]) - loop.time()
             if delay > 0:
                 await asyncio.sleep(delay)
@@ -212,7 +238,9 @@ def _manufacturer_data(profile) -> dict[int, bytes]:
 
 
 def advertised_name(profile, address: str) -> str:
-    """A local name the profile's ``name_regex`` accepts: its literal prefix plus the address tail."""
-    regex = profile.match.name_regex or ""
-    literal = re.match(r"\^?((?:[A-Za-z0-9 _:-]|\\.)*)", regex).group(1).replace("\\", "")
+    """A local name the profile's ``name_regex`` accepts: its literal start (first alternative of a
+    leading group, e.g. ``^(Xsens|Movella) DOT`` -> ``Xsens DOT``) plus the address tail."""
+    regex = (profile.match.name_regex or "").lstrip("^")
+    regex = re.sub(r"\(\??:?([^|()]*)(\|[^()]*)?\)", r"\1", regex)
+    literal = re.match(r"((?:[A-Za-z0-9 _:-]|\\.)*)", regex).group(1).replace("\\", "")
     return f"{literal or 'IMU-'}{address.replace(':', '')[-4:]}"
