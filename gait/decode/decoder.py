@@ -16,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from gait.decode.layout import REASONS, FrameLayout, Parsed
+from gait.decode.scalar import ScalarFrameParser
 from gait.decode.stream import StreamFramer
 from gait.profiles import Profile, load_profile
 from gait.types import Packet, SampleBlock
@@ -71,6 +72,7 @@ class PacketDecoder:
         self._layout = FrameLayout(self.profile)
         fr = self.profile.framing
         self._framer = StreamFramer(fr.sync, fr.frame_len) if fr.mode == "stream" else None
+        self._scalar = ScalarFrameParser(self.profile)
         self._prev_seq: int | None = None
         self._prev_raw: int | None = None
         self._ticks = 0
@@ -81,8 +83,27 @@ class PacketDecoder:
 
     def feed(self, packet: Packet) -> SampleBlock | None:
         """Decode one notification; None when it completed no valid samples."""
-        block = self.feed_many((packet,))
-        return block if len(block) else None
+        self.stats.packets += 1
+        if self._framer is None:
+            frames = (packet.data,)
+        else:
+            frames, runs, junk_bytes = self._framer.feed_small(packet.data)
+            self._count_junk(runs, junk_bytes)
+        parts = [part for part in map(self._frame_one, frames) if part is not None]
+        if not parts:
+            return None
+        n = sum(p[0] for p in parts)
+        k = np.arange(n)
+        period_s = 1.0 / self.rate_hz
+        if self.profile.timing.source == "device":
+            t = np.concatenate([p[4] for p in parts]) if len(parts) > 1 else parts[0][4]
+        else:
+            t = packet.host_time_s - (n - 1 - k) * period_s
+        acc, gyr, mag = ([p[i] for p in parts] for i in (1, 2, 3))
+        if len(parts) == 1:
+            return SampleBlock(self.sensor, t, acc[0], gyr[0], mag[0], clock=self.clock)
+        mag = None if any(m is None for m in mag) else np.concatenate(mag)
+        return SampleBlock(self.sensor, t, np.concatenate(acc), np.concatenate(gyr), mag, clock=self.clock)
 
     def feed_many(self, packets: Sequence[Packet]) -> SampleBlock:
         """Decode consecutive notifications at once (vectorised); returns a possibly empty block."""
@@ -102,17 +123,66 @@ class PacketDecoder:
         keep = self._sequence(parsed)
         return self._block(parsed, keep, frame_packet[keep], host)
 
-    # ---- steps --------------------------------------------------------------------------------------------
+    # ---- live fast path: one notification-framed packet, same rules as the vectorised steps below -------
+    def _frame_one(self, frame: bytes):
+        """``(n, acc, gyr, mag, device times or None)`` of one frame, or None when rejected."""
+        parsed = self._scalar.parse(frame)
+        if isinstance(parsed, int):
+            self.stats.bad += 1
+            self.stats.reasons[REASONS[parsed]] += 1
+            return None
+        header, n, acc, gyr, mag = parsed
+        if self.profile.sequence_field is not None and not self._sequence_one(header):
+            return None
+        self.stats.ok += 1
+        self.stats.samples += n
+        tm = self.profile.timing
+        t = None
+        if tm.source == "device":
+            k, period_s = np.arange(n), 1.0 / self.rate_hz
+            t_frame = self._frame_time_one(header[tm.field])
+            t = t_frame + k * period_s if tm.anchor == "first" else t_frame - (n - 1 - k) * period_s
+        return n, acc, gyr, mag, t
+
+    def _sequence_one(self, header: dict) -> bool:
+        wrap = self.profile.sequence_wrap
+        seq = header[self.profile.sequence_field] % wrap
+        step = 1 if self._prev_seq is None else (seq - self._prev_seq) % wrap
+        self._prev_seq = seq
+        if step == 0:
+            self.stats.bad += 1
+            self.stats.reasons[R_DUPLICATE] += 1
+            return False
+        if 2 <= step <= wrap // 2:
+            self.stats.lost_packets += step - 1
+        elif step > wrap // 2:
+            self.stats.seq_restarts += 1
+        return True
+
+    def _frame_time_one(self, raw: int) -> float:
+        wrap = self.profile.timing.wrap
+        raw %= wrap
+        if self._prev_raw is None:
+            self._ticks = raw
+        else:
+            self._ticks += (raw - self._prev_raw + wrap // 2) % wrap - wrap // 2
+        self._prev_raw = raw
+        return self._ticks * self.profile.timing.tick_s
+
+    # ---- vectorised steps ----------------------------------------------------------------------------
     def _cut_stream(self, chunks: Sequence[bytes]) -> tuple[Parsed, np.ndarray]:
         cut = self._framer.feed(b"".join(chunks))
         ends = np.cumsum(np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)))
         frame_packet = np.searchsorted(ends, cut.end_pos, side="right")
-        self.stats.bad += cut.junk_runs
-        if cut.junk_runs:
-            self.stats.reasons[R_JUNK] += cut.junk_runs
-        self.stats.skipped_bytes += cut.junk_bytes
+        self._count_junk(cut.junk_runs, cut.junk_bytes)
         parsed = self._layout.parse_rows(cut.rows)
         return parsed, frame_packet[parsed.frame_idx]
+
+    def _count_junk(self, runs: int, junk_bytes: int) -> None:
+        self.stats.bad += runs
+        if runs:
+            self.stats.reasons[R_JUNK] += runs
+        self.stats.skipped_bytes += junk_bytes
 
     def _count_rejects(self, parsed: Parsed) -> None:
         self.stats.bad += int(parsed.bad_idx.size)
