@@ -70,10 +70,16 @@ class VirtualTimeLoop(asyncio.SelectorEventLoop):
 
 
 def run_virtual(coro: Coroutine[Any, Any, T], start_s: float = 0.0) -> T:
-    """Run ``coro`` to completion on a fresh :class:`VirtualTimeLoop` (like ``asyncio.run``)."""
+    """Run ``coro`` to completion on a fresh :class:`VirtualTimeLoop` (like ``asyncio.run``; Ctrl-C cancels
+    the coroutine, which may catch the cancellation to finish cleanly)."""
     loop = VirtualTimeLoop(start_s)
+    task = loop.create_task(coro)
     try:
-        return loop.run_until_complete(coro)
+        try:
+            return loop.run_until_complete(task)
+        except KeyboardInterrupt:  # like asyncio.run: cancel the main task and let it clean up
+            task.cancel()
+            return loop.run_until_complete(task)
     finally:
         pending = asyncio.all_tasks(loop)
         for task in pending:
