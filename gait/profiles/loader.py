@@ -150,7 +150,9 @@ def _explain(err: jsonschema.ValidationError) -> str:
     if v == "enum":
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"
     if v == "oneOf" and isinstance(err.instance, dict):
-        return f"needs exactly one of {err.message.split(' is ')[-1]}: got {err.instance!r}"
+        keys = [k for alt in err.validator_value for k in alt.get("required", ())]
+        given = [k for k in keys if k in err.instance]
+        return f"give exactly one of {', '.join(keys)} (got {', '.join(given) or 'none'})"
     if v == "type":
         hint = " (quote hex bytes, e.g. \"01\")" if err.validator_value == "string" else ""
         return f"{err.instance!r} is not of type {err.validator_value}{hint}"

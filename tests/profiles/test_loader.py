@@ -68,6 +68,8 @@ def _error_for(tmp_path: Path, text: str) -> str:
         ('hex: "01", response', "hex: 01, response", "is not of type string (quote hex bytes"),
         ("nominal_rate_hz: 200", "nominal_rate_hz: 150", "timing.nominal_rate_hz: 150 Hz has no entry"),
         ("  anchor: first", "  anchor: [first", "YAML syntax error"),
+        ("{from_field: n, max: 42}", "{from_field: n, fixed: 3}", "give exactly one of fixed, from_field"),
+        ("{subscribe: data}", "{subscribe: data, read: info}", "give exactly one of write, subscribe"),
     ],
 )
 def test_broken_profile_names_file_field_and_problem(tmp_path, old, new, expected):
