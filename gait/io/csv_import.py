@@ -38,10 +38,10 @@ def check_time(table: Table, t_s: np.ndarray, column: str = TIME_COLUMN) -> None
     bad = np.nonzero(np.diff(t_s) <= 0)[0]
     if bad.size:
         k = int(bad[0]) + 1
-        raise GaitError(
-            f"{table.path}:{int(table.line_numbers[k])}: column {column!r} (column "
-            f"{table.column_index(column) + 1}): time {t_s[k]:g} is not after the previous {t_s[k - 1]:g} "
-            f"(time must increase strictly)"
+        raise table.error(
+            k,
+            column,
+            f"time {t_s[k]:g} is not after the previous {t_s[k - 1]:g} (time must increase strictly)",
         )
 
 

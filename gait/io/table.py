@@ -38,6 +38,13 @@ class Table:
                 f"(header has: {', '.join(self.header) or 'nothing'})"
             ) from None
 
+    def error(self, row: int, name: str, message: str) -> GaitError:
+        """A :class:`GaitError` located at data row ``row`` (0-based) and column ``name``."""
+        return GaitError(
+            f"{self.path}:{int(self.line_numbers[row])}: column {name!r} "
+            f"(column {self.column_index(name) + 1}): {message}"
+        )
+
     def numeric(self, name: str) -> np.ndarray:
         """Column ``name`` as float64; the first empty or non-numeric cell is a :class:`GaitError`."""
         idx = self.column_index(name)
@@ -55,10 +62,7 @@ class Table:
                 ok = False
             if not ok:
                 shown = repr(cell) if cell.strip() else "an empty cell"
-                raise GaitError(
-                    f"{self.path}:{int(self.line_numbers[k])}: column {name!r} (column {idx + 1}): "
-                    f"expected a finite number, found {shown}"
-                )
+                raise self.error(k, name, f"expected a finite number, found {shown}")
         raise AssertionError("unreachable: a cell failed to convert but none was found")  # pragma: no cover
 
 

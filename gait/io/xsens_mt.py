@@ -177,10 +177,11 @@ def _unwrapped_counter(table: Table) -> tuple[np.ndarray, np.ndarray]:
     bad = np.nonzero(step < 0)[0]
     if bad.size:
         k = int(bad[0]) + 1
-        raise GaitError(
-            f"{table.path}:{int(table.line_numbers[k])}: column 'PacketCounter' (column "
-            f"{table.column_index('PacketCounter') + 1}): counter {raw[k]:g} goes back "
-            f"(previous {raw[k - 1]:g}); the file is out of order or two exports were joined"
+        raise table.error(
+            k,
+            "PacketCounter",
+            f"counter {raw[k]:g} goes back (previous {raw[k - 1]:g}); the file is out of order or two "
+            "exports were joined",
         )
     counter = np.concatenate([[0], np.cumsum(step)]).astype(np.int64) + int(raw[0])
     keep = np.concatenate([[True], step > 0])

@@ -9,6 +9,7 @@ from gait.io.csv_import import import_csv
 from gait.io.export import export_session
 from gait.io.xsens_mt import import_xsens_mt
 from gait.recording.samples import read_samples
+from tests.io.realdata import opensense_files
 
 
 def _walk_csv(path, seed):
@@ -94,14 +95,7 @@ def test_voisard_trial_strides_and_opensense_orientations(shared_data, tmp_path)
     valid = [s for s in strides if s["valid"]]
     assert len(valid) >= 20  # 37 annotated steps; turns and initiation/termination are excluded
     assert all(80 < s["cadence_steps_per_min"] < 120 for s in valid)
-    os_folder = shared_data / "opensense-example"
-    ids = {
-        "left_shank": "00B421ED",
-        "left_foot": "00B421E6",
-        "right_shank": "00B4227D",
-        "right_foot": "00B421EF",
-    }
-    import_xsens_mt({k: os_folder / f"MT_012005D6_009-001_{v}.txt" for k, v in ids.items()}, tmp_path / "os")
+    import_xsens_mt(opensense_files(shared_data / "opensense-example"), tmp_path / "os")
     (path,) = export_session(tmp_path / "os", tmp_path / "osto", "sto")
     header = path.read_text().splitlines()[5].split("\t")
     assert header == ["time", "tibia_l_imu", "tibia_r_imu", "calcn_l_imu", "calcn_r_imu"]

@@ -10,6 +10,7 @@ from gait.errors import GaitError
 from gait.io.xsens_mt import import_xsens_mt, rate_from_orientation, read_xsens_mt, to_blocks
 from gait.recording.metadata import read_metadata
 from gait.recording.samples import read_samples
+from tests.io.realdata import opensense_files
 
 HEADER = "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z\tMag_X\tMag_Y\tMag_Z"
 
@@ -88,16 +89,9 @@ def test_all_voisard_trials_import(shared_data, tmp_path):
 
 @pytest.mark.shared_data
 def test_opensense_example_imports_with_derived_rate(shared_data, tmp_path):
-    folder = shared_data / "opensense-example"
-    ids = {
-        "left_shank": "00B421ED",
-        "left_foot": "00B421E6",
-        "right_shank": "00B4227D",
-        "right_foot": "00B421EF",
-    }
-    files = {name: folder / f"MT_012005D6_009-001_{sid}.txt" for name, sid in ids.items()}
+    files = opensense_files(shared_data / "opensense-example")
     import_xsens_mt(files, tmp_path / "os")
     meta = read_metadata(tmp_path / "os")
     assert {s["gyr_source"] for s in meta["sensors"]} == {"derived from orientation matrix"}
-    lengths = {len(read_samples(tmp_path / "os", name)) for name in ids}
+    lengths = {len(read_samples(tmp_path / "os", name)) for name in files}
     assert len(lengths) == 1  # unequal files aligned on the counter and trimmed to the shared span
