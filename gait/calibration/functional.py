@@ -1,12 +1,16 @@
 """Functional mediolateral (flexion) axis from the gyroscope, with its sign resolved from the gait pattern.
 
 Walking is dominated by sagittal rotation of the shank and the foot, so the principal axis of the angular
-velocity (after removing the part about the segment's vertical, which carries turns) is the mediolateral axis
-in sensor coordinates (biomech.md §2.2). The principal axis has no sign; gait gives it one: about the ISB
-axis Z (pointing to the subject's right, on both legs) the swing phase is a short, fast **positive** rotation
-(shank and foot swinging forward, toe coming up) and stance a longer, slower rotation the other way, so the
-rate about the correctly signed axis is positively skewed. The same positive-swing rule holds on both sides,
-because all segment frames share one right-handed ISB frame (docs/conventions.md).
+velocity (after removing the part about the segment's vertical, which carries turns) is close to the
+mediolateral axis in sensor coordinates (biomech.md §2.2). :mod:`gait.calibration.segment` uses it for the
+axis *sign*, for quality checks, for a functional movement (ankle rocking: a clean hinge) and as the
+fallback without a standing window; with one, the walking direction (:mod:`gait.calibration.global_axis`) is
+more accurate for the shank, whose swing axis is tilted by frontal/transverse motion. The principal axis has
+no sign; gait gives it one: about the ISB axis Z (pointing to the subject's right, on both legs) the swing
+phase is a short, fast **positive** rotation (shank and foot swinging forward, toe coming up) and stance a
+longer, slower rotation the other way, so the rate about the correctly signed axis is positively skewed. The
+same positive-swing rule holds on both sides, because all segment frames share one right-handed ISB frame
+(docs/conventions.md).
 """
 
 from __future__ import annotations
@@ -77,6 +81,7 @@ def mediolateral_axis(
     up_sensor: np.ndarray | None = None,
     sign_reference: np.ndarray | None = None,
     forward: ForwardEstimate | None = None,
+    min_rate_rps: float = MOVING_GYR_RPS,
 ) -> AxisEstimate:
     """Signed mediolateral axis (ISB +Z, to the right) in sensor coordinates.
 
@@ -94,12 +99,13 @@ def mediolateral_axis(
         Walking direction in sensor coordinates (:func:`gait.calibration.forward.forward_direction`, foot
         sensors): the axis is signed so that up × axis points forward. Needs ``up_sensor``.
 
+    ``min_rate_rps`` drops slower samples (mostly noise); lower it for gentle functional movements.
     Without ``sign_reference`` or ``forward`` the gait skew rule of the module docstring signs the axis.
     """
     gyr = np.asarray(gyr_rps, dtype=float)
-    moving = gyr[np.linalg.norm(gyr, axis=1) > MOVING_GYR_RPS]
+    moving = gyr[np.linalg.norm(gyr, axis=1) > min_rate_rps]
     if len(moving) < 10:
-        raise ValueError(f"only {len(moving)} samples rotate faster than {MOVING_GYR_RPS} rad/s")
+        raise ValueError(f"only {len(moving)} samples rotate faster than {min_rate_rps} rad/s")
     raw_axis, _ = _principal_axis(moving)
     fit = moving if up_sensor is None else _remove_component(moving, up_sensor)
     axis, eigval = _principal_axis(fit)

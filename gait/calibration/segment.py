@@ -29,6 +29,10 @@ from gait.types import SampleBlock
 
 Window = tuple[float, float]
 
+#: Functional movement: samples faster than this count (rad/s; gentle 10° ankle rocking peaks ≈ 0.5 rad/s).
+FUNCTIONAL_MIN_RPS = 0.1
+#: ... and the movement must be this close to a single-axis rotation (λ1 / (λ1 + λ2)).
+FUNCTIONAL_MIN_PLANARITY = 0.9
 #: Below this overall quality a warning is raised (components are in ``details``).
 POOR_QUALITY = 0.5
 
@@ -123,7 +127,8 @@ def _quality_components(standing: StandingEstimate | None, axis: AxisEstimate) -
     }
     if standing is not None:
         still = 1 - max(standing.gyr_std_rps / 0.05, standing.acc_std_mps2 / 0.3) / 2
-        gravity = 1 - abs(standing.acc_norm_mps2 - GRAVITY_MPS2) / 1.0
+        # |mean acc| far from g means scale/bias problems or a non-still window (0 at 2 m/s² off)
+        gravity = 1 - abs(standing.acc_norm_mps2 - GRAVITY_MPS2) / 2.0
         comps["standing"] = float(np.clip(min(still, gravity), 0, 1))
     return comps
 
@@ -149,6 +154,29 @@ def _warnings(
             "left/right of the segment frame may be flipped."
         )
     return out
+
+
+def _functional_axis(
+    block: SampleBlock, window: Window, bias: np.ndarray, up: np.ndarray, walking_ml: np.ndarray
+) -> tuple[AxisEstimate | None, str | None]:
+    """Hinge axis of a functional movement (ankle rocking, heel raises), signed by the walking axis.
+
+    Used only when the segment really moved about one axis (≥ 1 s faster than ``FUNCTIONAL_MIN_RPS``,
+    planarity ≥ ``FUNCTIONAL_MIN_PLANARITY``); the foot stays flat during ankle rocking, so for it the walking
+    axis is kept (no note: that is expected).
+    """
+    sel = _in_window(block.t_s, window)
+    gyr = block.gyr_rps[sel] - bias
+    fast = np.linalg.norm(gyr, axis=1) > FUNCTIONAL_MIN_RPS
+    if np.count_nonzero(fast) < block.rate_hz:
+        return None, None
+    estimate = mediolateral_axis(gyr, up, sign_reference=walking_ml, min_rate_rps=FUNCTIONAL_MIN_RPS)
+    if estimate.planarity < FUNCTIONAL_MIN_PLANARITY:
+        return None, (
+            f"{block.sensor}: functional movement was not a clean hinge motion (planarity "
+            f"{estimate.planarity:.2f}); mediolateral axis taken from walking instead"
+        )
+    return estimate, None
 
 
 def calibrate_segment(
@@ -192,10 +220,11 @@ def calibrate_segment(
             pose_ml *= np.sign(pose_ml @ ml)
             pca_vs_pose_deg = round(float(np.degrees(np.arccos(np.clip(pose_ml @ ml, -1, 1)))), 2)
             ml, method = pose_ml, "walking-direction"
-    functional = None
+    functional, functional_note = None, None
     if functional_window is not None:
-        functional = mediolateral_axis(gyr[_in_window(t, functional_window)] - bias, up, sign_reference=ml)
-        ml = ml + functional.axis_sensor
+        functional, functional_note = _functional_axis(block, functional_window, bias, up, ml)
+        if functional is not None:
+            ml, method = functional.axis_sensor, "functional"
     comps = _quality_components(standing, axis)
     quality = float(min(comps.values()))
     details = {
@@ -212,11 +241,14 @@ def calibrate_segment(
         ),
         "quality_components": comps,
     }
+    warnings = _warnings(block.sensor, standing, comps, quality)
+    if functional_note:
+        warnings.append(functional_note)
     return SegmentCalibration(
         sensor=block.sensor,
         rotation=frame_from_axes(up, ml),
         quality=quality,
-        warnings=_warnings(block.sensor, standing, comps, quality),
+        warnings=warnings,
         standing=standing,
         axis=axis,
         details=details,
