@@ -126,14 +126,14 @@ def check_session(session_dir: Path) -> IntegrityReport:
 
 def _decode_counts(reader: SessionReader) -> dict[str, dict]:
     """Per sensor: what its firmware profile's decoder makes of the packets (bad ones, sequence gaps)."""
-    profiles = reader.sensor_profiles()
+    profiles, rates = reader.sensor_profiles(), reader.sensor_rates()
     out: dict[str, dict] = {}
     for name, packets in reader.packets_by_sensor().items():
         if name not in profiles:
             out[name] = {"problem": "no firmware profile in session.json"}
             continue
         try:
-            stats = decode_sensor_packets(profiles[name], packets, name).stats
+            stats = decode_sensor_packets(profiles[name], packets, name, rates.get(name)).stats
         except (ImportError, GaitError) as exc:
             out[name] = {"problem": f"not decoded: {exc}"}
             continue

@@ -178,6 +178,18 @@ class SessionReader:
                 out[str(spec["placement"])] = str(spec["profile"])
         return out
 
+    def sensor_rates(self) -> dict[str, float]:
+        """Placement → configured output rate (Hz) from ``session.json`` ``sensors[].rate_hz`` when given.
+
+        The decoder needs it to time the samples of sensors whose rate is set at start-up (not in packets).
+        """
+        out = {}
+        for spec in self.meta.get("sensors") or []:
+            rate = spec.get("rate_hz") if isinstance(spec, dict) else None
+            if isinstance(rate, int | float) and rate > 0 and spec.get("placement"):
+                out[str(spec["placement"])] = float(rate)
+        return out
+
     def packets_by_sensor(self) -> dict[str, list[Packet]]:
         """All packets grouped per placement, each list in receive order."""
         out: dict[str, list[Packet]] = {}
@@ -189,18 +201,18 @@ class SessionReader:
         """Decoded samples per placement (see :func:`load_samples`)."""
         blocks = {}
         packets = self.packets_by_sensor()
-        profiles = self.sensor_profiles()
+        profiles, rates = self.sensor_profiles(), self.sensor_rates()
         for name, pkts in packets.items():
             if name not in profiles:
                 raise GaitError(f"{self.path / METADATA_FILE}: sensor {name!r} has packets but no firmware "
                                 "profile in 'sensors'; add {placement, profile} for it to decode the log")
-            blocks[name] = decode_sensor_packets(profiles[name], pkts, name).block
+            blocks[name] = decode_sensor_packets(profiles[name], pkts, name, rates.get(name)).block
         for name in sample_sensors(self.path):
             blocks.setdefault(name, read_samples(self.path, name))
         return blocks
 
 
-def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str):
+def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str, rate_hz: float | None = None):
     """Decode one sensor's packets with its firmware profile (the same decoder live analysis uses).
 
     Returns :class:`gait.decode.BatchResult` ``(block, stats)``; stats count bad and lost packets.
@@ -208,7 +220,7 @@ def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str):
     from gait.decode import decode_packets  # late: recording must work without the codec stack
     from gait.profiles import load_profile
 
-    return decode_packets(load_profile(profile_id), packets, sensor)
+    return decode_packets(load_profile(profile_id), packets, sensor, rate_hz)
 
 
 def load_samples(session: Path | SessionReader) -> dict[str, SampleBlock]:

@@ -15,13 +15,15 @@ from gait.types import Packet
 class SensorStatus:
     """Counts (and decodes, when possible) every packet it is fed; ``lines()`` renders one line per sensor."""
 
-    def __init__(self, profiles: dict[str, str] | None = None) -> None:
+    def __init__(self, profiles: dict[str, str] | None = None,
+                 rates_hz: dict[str, float] | None = None) -> None:
         self.packets: Counter = Counter()
         self.samples: Counter = Counter()
         self.first_s: dict[str, float] = {}
         self.last_s: dict[str, float] = {}
         self.decode_problem: dict[str, str] = {}
         self._profiles = dict(profiles or {})
+        self._rates_hz = dict(rates_hz or {})
         self._decoders: dict[str, object] = {}
 
     def on_packet(self, packet: Packet) -> None:
@@ -53,7 +55,7 @@ class SensorStatus:
                 from gait.decode import PacketDecoder
                 from gait.profiles import load_profile
 
-                decoder = PacketDecoder(load_profile(profile_id), name)
+                decoder = PacketDecoder(load_profile(profile_id), name, self._rates_hz.get(name))
             except ImportError:
                 self.decode_problem[name] = "codec not installed"
             except Exception as exc:  # noqa: BLE001 - a bad profile must not stop the stream

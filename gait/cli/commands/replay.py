@@ -38,7 +38,7 @@ def _speed(text: str) -> float | None:
 def _run(args) -> int:
     speed = _speed(args.speed)
     reader = SessionReader(args.session)
-    status = SensorStatus(reader.sensor_profiles())
+    status = SensorStatus(reader.sensor_profiles(), reader.sensor_rates())
     consumers = [status]
     interactive = sys.stderr.isatty()
 
