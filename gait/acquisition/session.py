@@ -24,7 +24,7 @@ from gait.types import Packet, PacketConsumer
 
 log = logging.getLogger(__name__)
 
-DECODE_INTERVAL_S = 0.1
+DECODE_INTERVAL_S = 0.25
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,7 @@ class VirtualPeripheral:
 
     def notify(self, uuid: str, data: bytes) -> bool:
         """Send a notification; ``False`` when nobody received it (not connected or not subscribed)."""
-        callback = self._subscriptions.get(normalize_uuid_str(uuid))
+        callback = self._subscriptions.get(uuid) or self._subscriptions.get(normalize_uuid_str(uuid))
         if callback is None or self._central is None:
             return False
         limit = self.mtu - ATT_HEADER_BYTES

@@ -8,7 +8,8 @@ from gait.acquisition import AcquisitionSession, LinkState, ReconnectPolicy, Sen
 from gait.errors import GaitError
 from gait.virtual.clock import run_virtual
 from gait.virtual.faults import FaultPlan
-from gait.virtual.rig import build_rig, motion_block
+from gait.decode import decode_packets
+from gait.virtual.rig import build_rig, motion_block, simulated_rig
 
 PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
 MIXED = {"left_shank": "diy_open_v1", "right_shank": "movesense", "left_foot": "witmotion_bwt901blecl",
@@ -40,7 +41,7 @@ def test_four_mixed_sensors_survive_five_drops_each_with_exact_loss():
     duration_s = 60.0
     faults = {p: FaultPlan.periodic_drops(5, duration_s, down_s=0.3 + 0.4 * i, phase=i / 4)
               for i, p in enumerate(PLACEMENTS)}
-    rig = rig_for(duration_s, faults)
+    rig = simulated_rig("normal", duration_s=duration_s, profiles=MIXED, faults=faults)  # walker signals
     recorder = Recorder()
 
     async def main():
@@ -66,6 +67,13 @@ def test_four_mixed_sensors_survive_five_drops_each_with_exact_loss():
             assert health.loss_known and injected.lost > 0
             assert health.lost_packets == injected.lost, placement
         assert sum(p.sensor == placement for p in recorder.packets) == health.packets
+    # what arrived is the walker's signal, byte for byte through the profile's encoding
+    sensor = rig.sensors["left_shank"]
+    received = [p.data for p in recorder.packets if p.sensor == "left_shank"]
+    assert set(received) <= set(sensor.packets)
+    block = decode_packets(sensor.profile, [p for p in recorder.packets if p.sensor == "left_shank"],
+                           "left_shank").block
+    assert block.rate_hz == pytest.approx(200.0, rel=1e-3) and abs(block.gyr_rps).max() > 1.0
 
 
 def test_cancelling_run_stops_sensors_and_flushes_every_consumer():
