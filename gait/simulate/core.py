@@ -76,7 +76,8 @@ def _sensor_block(leg, spec, model, rate_hz, duration_s, rng, with_mag, progress
     base_step = 1.0 / (rate_hz * factor * (1.0 + drift))  # true seconds between base samples
     n_total = int(np.floor(duration_s * rate_hz * (1.0 + drift))) + 1  # samples with true time ≤ duration
     errs = OutputErrors(model, spec.errors, rate_hz, rng)
-    out_g, out_a, out_m = [], [], []
+    out_g, out_a = np.empty((n_total, 3)), np.empty((n_total, 3))
+    out_m = np.empty((n_total, 3)) if with_mag else None
     chunk = int(CHUNK_S * rate_hz)
     for n0 in range(0, n_total, chunk):
         n1 = min(n_total, n0 + chunk)
@@ -85,18 +86,15 @@ def _sensor_block(leg, spec, model, rate_hz, duration_s, rng, with_mag, progress
         t_true = np.arange(n0, n1) * factor * base_step
         gyr, acc = (decimate_chunk(x, fir, factor, n1 - n0) for x in (gyr, acc))
         mag = decimate_chunk(mag, fir, factor, n1 - n0) if mag is not None else None
-        gyr, acc, mag = errs.apply(t_true, gyr, acc, mag)
-        out_g.append(gyr)
-        out_a.append(acc)
-        if mag is not None:
-            out_m.append(mag)
+        out_g[n0:n1], out_a[n0:n1], mag = errs.apply(t_true, gyr, acc, mag)
+        if with_mag:
+            out_m[n0:n1] = mag
         if progress:
             print(f"\r  {spec.placement}: {100 * n1 / n_total:5.1f} %", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
     t_device = spec.errors.clock_offset_s + np.arange(n_total) / rate_hz
-    return SampleBlock(spec.placement, t_device, np.concatenate(out_a), np.concatenate(out_g),
-                       np.concatenate(out_m) if out_m else None, clock="device")
+    return SampleBlock(spec.placement, t_device, out_a, out_g, out_m, clock="device")
 
 
 def simulate(scenario: str = "normal", duration_s: float = 60.0, seed: int = 0, rate_hz: float = 200.0,

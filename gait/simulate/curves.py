@@ -75,26 +75,30 @@ class CycleShape:
     keypoints: tuple[tuple[float, ...], ...]
     toe_off_pct: float = 61.0
     foot_flat_pct: tuple[float, float] = (9.0, 40.0)
-    _splines: dict = field(default=None, compare=False, repr=False)
+    _splines: CubicSpline = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
-        splines = {}
+        columns = []
         grid = np.arange(0.0, 100.0, GRID_PCT)
         kernel = np.hanning(int(round(SMOOTH_PCT / GRID_PCT)) + 2)[1:-1]
         kernel /= kernel.sum()
-        for i, name in enumerate(ANGLES):
+        for i in range(len(ANGLES)):
             pts = [(row[0], row[1 + i]) for row in self.keypoints if row[1 + i] is not None]
             gc, val = np.array(pts, float).T
             # three periods so that the PCHIP slopes at 0 % and 100 % see their periodic neighbours
             pchip = PchipInterpolator(np.concatenate([gc - 100, gc, gc + 100]), np.tile(val, 3))
-            smooth = _circular_smooth(pchip(grid), kernel)
-            knots, vals = np.append(grid, 100.0), np.append(smooth, smooth[0])
-            splines[name] = CubicSpline(knots, vals, bc_type="periodic")
-        object.__setattr__(self, "_splines", splines)
+            columns.append(_circular_smooth(pchip(grid), kernel))
+        smooth = np.stack(columns, axis=-1)  # one vector-valued spline: a single knot search for all angles
+        spline = CubicSpline(np.append(grid, 100.0), np.vstack([smooth, smooth[:1]]), bc_type="periodic")
+        object.__setattr__(self, "_splines", spline)
+
+    def values(self, gc_pct: np.ndarray) -> np.ndarray:
+        """All angles (degrees, columns in :data:`ANGLES` order) at % GC ``gc_pct`` (mod 100)."""
+        return self._splines(np.mod(gc_pct, 100.0))
 
     def value(self, name: str, gc_pct: np.ndarray) -> np.ndarray:
         """Angle ``name`` (degrees) at gait-cycle percent ``gc_pct`` (any real; taken modulo 100)."""
-        return self._splines[name](np.mod(gc_pct, 100.0))
+        return self.values(gc_pct)[..., ANGLES.index(name)]
 
     def keypoint(self, name: str, gc_pct: float) -> float:
         """Key-point value of ``name`` at exactly ``gc_pct`` (KeyError if there is none)."""

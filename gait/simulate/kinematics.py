@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gait.simulate.curves import warp_to_cycle
+from gait.simulate.curves import ANGLES, warp_to_cycle
 from gait.simulate.gaitcycle import StridePlan
 from gait.simulate.protocol import Protocol, smootherstep
 from gait.simulate.scenarios import Scenario
@@ -24,19 +24,31 @@ HALF_STEP_WIDTH_M = 0.09
 FD_STEP_S = 1e-4
 
 
-def rot_x(a):
-    c, s, z, o = np.cos(a), np.sin(a), np.zeros_like(a), np.ones_like(a)
-    return np.stack([o, z, z, z, c, -s, z, s, c], axis=-1).reshape(*np.shape(a), 3, 3)
+# Rotation matrices are stored "structure of arrays": shape (3, 3, N), five times faster than (N, 3, 3) here.
+def rot(axis: int, angle_rad: np.ndarray) -> np.ndarray:
+    """Elementary rotations about X (0), Y (1) or Z (2), shape (3, 3, N)."""
+    angle_rad = np.asarray(angle_rad, float)
+    c, s = np.cos(angle_rad), np.sin(angle_rad)
+    out = np.zeros((3, 3, angle_rad.size))
+    i, j = (axis + 1) % 3, (axis + 2) % 3
+    out[axis, axis] = 1.0
+    out[i, i], out[j, j], out[i, j], out[j, i] = c, c, -s, s
+    return out
 
 
-def rot_y(a):
-    c, s, z, o = np.cos(a), np.sin(a), np.zeros_like(a), np.ones_like(a)
-    return np.stack([c, z, s, z, o, z, -s, z, c], axis=-1).reshape(*np.shape(a), 3, 3)
+def mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Product of two (3, 3, N) stacks, or of a stack and a constant (3, 3) matrix."""
+    return np.einsum("ijn,jkn->ikn", a, b) if b.ndim == 3 else np.einsum("ijn,jk->ikn", a, b)
 
 
-def rot_z(a):
-    c, s, z, o = np.cos(a), np.sin(a), np.zeros_like(a), np.ones_like(a)
-    return np.stack([c, -s, z, s, c, z, z, z, o], axis=-1).reshape(*np.shape(a), 3, 3)
+def mv(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(3, 3, N) stack times a constant (3,) or per-sample (3, N) vector → (3, N)."""
+    return np.einsum("ijn,j->in", a, v) if v.ndim == 1 else np.einsum("ijn,jn->in", a, v)
+
+
+def to_nx33(r: np.ndarray) -> np.ndarray:
+    """(3, 3, N) → (N, 3, 3) for SciPy."""
+    return np.ascontiguousarray(np.moveaxis(r, -1, 0))
 
 
 def _quintic_hermite(tau, p0, v0, a0, p1, v1, a1, dur):
@@ -75,15 +87,13 @@ class Leg:
         """Foot pitch and anatomical α, β, γ (degrees, + = same anatomical motion on both sides)."""
         t_s = np.asarray(t_s, float)
         phase, _, _, gc = cycle if cycle is not None else self._cycle(t_s)
-        gate = self.protocol.gate(t_s)
-        out = {}
-        for name in ("pitch", "alpha", "beta", "gamma"):
-            amp = gate * (1.0 + self.plan.jitter_at(name, phase))
-            out[name] = amp * self.shape.value(name, gc)
+        amp = self.protocol.gate(t_s)[..., None] * (1.0 + self.plan.jitter_at(phase))
+        scaled = amp * self.shape.values(gc)
+        out = {name: scaled[..., i] for i, name in enumerate(ANGLES)}
         k = self.scenario.coupling_k
         if k is not None:
-            amp_b = gate * (1.0 + self.plan.jitter_at("beta", phase))
-            out["gamma"] = out["gamma"] + k * (out["beta"] - amp_b * self.shape.value("beta", 0.0))
+            beta_ic = amp[..., ANGLES.index("beta")] * self.shape.value("beta", 0.0)
+            out["gamma"] = out["gamma"] + k * (out["beta"] - beta_ic)
         out["alpha"] = out["alpha"] + self.protocol.rocking_alpha_deg(t_s)
         return out
 
@@ -100,22 +110,28 @@ class Leg:
         return np.clip((t_s - t0) / (t1 - t0), 0.0, 1.0)
 
     # ---- orientations -------------------------------------------------------------------------
-    def rotations(self, t_s) -> dict:
-        """R_foot, R_rel and R_shank (N,3,3, segment→global) plus the angles used, at true times ``t_s``."""
+    def rotations(self, t_s, shank: bool = True) -> dict:
+        """R_foot, R_rel and R_shank ((3,3,N), segment→global) plus the angles used, at true times ``t_s``.
+
+        ``shank=False`` skips R_rel and R_shank (a foot sensor does not need them).
+        """
         cycle = self._cycle(np.asarray(t_s, float))
         ang = self.angles_deg(t_s, cycle)
         psi = self.heading_rad(t_s, cycle)
-        r_foot = rot_y(psi) @ rot_z(np.deg2rad(ang["pitch"]))
-        r_rel = (rot_z(np.deg2rad(ang["alpha"])) @ rot_x(np.deg2rad(self.sign * ang["beta"]))
-                 @ rot_y(np.deg2rad(self.sign * ang["gamma"])))
-        r_shank = r_foot @ np.swapaxes(r_rel, -1, -2)
-        return {"foot": r_foot, "rel": r_rel, "shank": r_shank, "angles": ang, "cycle": cycle, "psi": psi}
+        r_foot = mm(rot(1, psi), rot(2, np.deg2rad(ang["pitch"])))
+        out = {"foot": r_foot, "angles": ang, "cycle": cycle, "psi": psi}
+        if not shank:
+            return out
+        r_rel = mm(mm(rot(2, np.deg2rad(ang["alpha"])), rot(0, np.deg2rad(self.sign * ang["beta"]))),
+                   rot(1, np.deg2rad(self.sign * ang["gamma"])))
+        r_shank = np.einsum("ijn,kjn->ikn", r_foot, r_rel)  # R_foot·R_relᵀ
+        return {**out, "rel": r_rel, "shank": r_shank}
 
     # ---- positions ----------------------------------------------------------------------------
     def _rocker(self, t_s, pivot_m, heading):
         """Foot-origin offset from a ground pivot while the foot rotates about it (pitch only)."""
         pitch = np.deg2rad(self.angles_deg(t_s)["pitch"])
-        return (rot_y(heading) @ rot_z(pitch) @ (-pivot_m))
+        return mv(mm(rot(1, heading), rot(2, pitch)), -pivot_m).T
 
     def _rocker_derivs(self, t_s, pivot_m, heading):
         h = FD_STEP_S
@@ -134,14 +150,14 @@ class Leg:
             [np.cos(psi_mid), np.zeros(n - 1), -np.sin(psi_mid)], axis=-1)
         heel0 = np.array([HEEL_M[0], 0.0, self.sign * HALF_STEP_WIDTH_M])
         self.heel_m = np.vstack([heel0, heel0 + np.cumsum(step, axis=0)])
-        self.mtp_m = self.heel_m + (rot_y(psi) @ (MTP_M - HEEL_M))
+        self.mtp_m = self.heel_m + mv(rot(1, psi), MTP_M - HEEL_M).T
         p0, v0, a0 = self._rocker_derivs(t_to, MTP_M, psi[:-1])
         p1, v1, a1 = self._rocker_derivs(t_ic_next, HEEL_M, psi[1:])
         self._swing = (p0 + self.mtp_m[:-1], v0, a0, p1 + self.heel_m[1:], v1, a1, t_ic_next - t_to)
         self._lift_m = self.scenario.swing_height_m * gate
 
     def foot_origin_m(self, t_s, rot=None) -> np.ndarray:
-        """Foot origin (mid-foot, sole level) in the global frame (m)."""
+        """Foot origin (mid-foot, sole level) in the global frame (m), shape (3, N)."""
         t_s = np.asarray(t_s, float)
         rot = rot if rot is not None else self.rotations(t_s)
         _, _, i, gc = rot["cycle"]
@@ -149,18 +165,19 @@ class Leg:
         lo, hi = self.shape.foot_flat_pct
         on_heel = gc < 0.5 * (lo + hi)
         swing = gc >= self.shape.toe_off_pct
-        pivot = np.where(on_heel[:, None], HEEL_M, MTP_M)
-        ground = np.where(on_heel[:, None], self.heel_m[i], self.mtp_m[i])
-        pos = ground + np.einsum("nij,nj->ni", r_foot, -pivot)
+        pivot = np.where(on_heel, HEEL_M[:, None], MTP_M[:, None])
+        ground = np.where(on_heel, self.heel_m[i].T, self.mtp_m[i].T)
+        pos = ground - mv(r_foot, pivot)
         if swing.any():
             j = np.minimum(i[swing], self._swing[0].shape[0] - 1)
             tau = self._swing_tau(t_s[swing], j)
             p0, v0, a0, p1, v1, a1, dur = (x[j] for x in self._swing)
             path = _quintic_hermite(tau, p0, v0, a0, p1, v1, a1, dur)
             path[:, 1] += self._lift_m[j] * 64.0 * tau**3 * (1.0 - tau) ** 3
-            pos[swing] = path
+            pos[:, swing] = path.T
         return pos
 
     def ankle_m(self, t_s, rot=None) -> np.ndarray:
+        """Ankle joint centre in the global frame (m), shape (3, N)."""
         rot = rot if rot is not None else self.rotations(t_s)
-        return self.foot_origin_m(t_s, rot) + np.einsum("nij,j->ni", rot["foot"], ANKLE_M)
+        return self.foot_origin_m(t_s, rot) + mv(rot["foot"], ANKLE_M)

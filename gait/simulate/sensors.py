@@ -15,7 +15,7 @@ from scipy.signal import firwin, upfirdn
 
 from gait.conventions import GRAVITY_GLOBAL_MPS2, GRAVITY_MPS2
 from gait.simulate.errors import ErrorModel, SensorErrors
-from gait.simulate.kinematics import Leg
+from gait.simulate.kinematics import Leg, mm, mv
 
 BASE_RATE_MIN_HZ = 1000.0
 TAPS_PER_FACTOR = 8  # FIR half-length in base samples per decimation factor
@@ -46,15 +46,17 @@ def earth_field_uT() -> np.ndarray:
 
 
 def disturbance_uT(pos_m: np.ndarray) -> np.ndarray:
-    """Indoor disturbance zones: floor-level sources on a 6 m grid, strongest at foot height (±30 µT)."""
-    cell = np.round(pos_m[:, [0, 2]] / DISTURB_GRID_M)
-    centre = cell * DISTURB_GRID_M
-    d2 = (pos_m[:, 0] - centre[:, 0]) ** 2 + pos_m[:, 1] ** 2 + (pos_m[:, 2] - centre[:, 1]) ** 2
-    i, j = cell[:, 0], cell[:, 1]
+    """Indoor disturbance zones: floor-level sources on a 6 m grid, strongest at foot height (±30 µT).
+
+    ``pos_m`` and the result have shape (3, N). Each grid cell's field direction is a fixed pseudo-random
+    function of the cell (the same "building" for every seed).
+    """
+    i, j = np.round(pos_m[0] / DISTURB_GRID_M), np.round(pos_m[2] / DISTURB_GRID_M)
+    d2 = (pos_m[0] - i * DISTURB_GRID_M) ** 2 + pos_m[1] ** 2 + (pos_m[2] - j * DISTURB_GRID_M) ** 2
     direction = np.stack([np.sin(12.9898 * i + 78.233 * j), np.cos(4.1414 * i - 9.77 * j),
-                          np.sin(3.3 * i + 1.7 * j + 0.5)], axis=-1)
-    direction /= np.linalg.norm(direction, axis=-1, keepdims=True)
-    return DISTURB_MAX_UT * np.exp(-0.5 * d2 / DISTURB_SIGMA_M**2)[:, None] * direction
+                          np.sin(3.3 * i + 1.7 * j + 0.5)])
+    direction /= np.linalg.norm(direction, axis=0)
+    return DISTURB_MAX_UT * np.exp(-0.5 * d2 / DISTURB_SIGMA_M**2) * direction
 
 
 @dataclass
@@ -75,9 +77,10 @@ class SensorSpec:
 
 
 def _rodrigues(axis: np.ndarray, angle: np.ndarray) -> np.ndarray:
+    """Rotations by ``angle`` (N,) about one fixed unit ``axis``, shape (3, 3, N)."""
     k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
-    s, c = np.sin(angle)[:, None, None], np.cos(angle)[:, None, None]
-    return np.eye(3) + s * k + (1 - c) * (k @ k)
+    return (np.eye(3)[:, :, None] + k[:, :, None] * np.sin(angle)
+            + (k @ k)[:, :, None] * (1.0 - np.cos(angle)))
 
 
 def _since_last_ic(leg: Leg, t_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -105,34 +108,39 @@ def _impact_mps2(leg: Leg, spec: SensorSpec, t_s: np.ndarray) -> np.ndarray:
 
 def ideal_signals(leg: Leg, spec: SensorSpec, model: ErrorModel, t_s: np.ndarray, step_s: float,
                   with_mag: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Gyro, specific force, magnetometer (sensor frame) at ``t_s[1:-1]`` (``t_s`` spaced by ``step_s``)."""
-    rot = leg.rotations(t_s)
+    """Gyro, specific force, magnetometer (sensor frame, shape (3, N-2)) at ``t_s[1:-1]``.
+
+    ``t_s`` must be evenly spaced by ``step_s``; the two end samples only feed the central differences.
+    """
+    rot = leg.rotations(t_s, shank=spec.segment == "shank")
     r_seg = rot[spec.segment]
     origin = leg.foot_origin_m(t_s, rot) if spec.segment == "foot" else leg.ankle_m(t_s, rot)
-    pos = origin + np.einsum("nij,j->ni", r_seg, spec.lever_m)
+    pos = origin + mv(r_seg, spec.lever_m)
     r_gs = r_seg
     sta = _sta_rotation(leg, spec, model, t_s)
     if sta is not None:
-        r_gs = r_gs @ sta
-    r_gs = r_gs @ spec.errors.mount
-    r_mid_t = np.swapaxes(r_gs[1:-1], -1, -2)
-    skew = r_mid_t @ (r_gs[2:] - r_gs[:-2]) / (2.0 * step_s)
-    gyr = 0.5 * np.stack([skew[:, 2, 1] - skew[:, 1, 2], skew[:, 0, 2] - skew[:, 2, 0],
-                          skew[:, 1, 0] - skew[:, 0, 1]], axis=-1)
-    acc_g = (pos[2:] - 2.0 * pos[1:-1] + pos[:-2]) / step_s**2 - GRAVITY_GLOBAL_MPS2
+        r_gs = mm(r_gs, sta)
+    r_gs = mm(r_gs, spec.errors.mount)
+    r_mid = r_gs[:, :, 1:-1]
+    diff = (r_gs[:, :, 2:] - r_gs[:, :, :-2]) / (2.0 * step_s)
+
+    def skew(i, j):  # (R_midᵀ·Ṙ)[i, j]
+        return np.einsum("kn,kn->n", r_mid[:, i], diff[:, j])
+
+    gyr = 0.5 * np.stack([skew(2, 1) - skew(1, 2), skew(0, 2) - skew(2, 0), skew(1, 0) - skew(0, 1)])
+    acc_g = (pos[:, 2:] - 2.0 * pos[:, 1:-1] + pos[:, :-2]) / step_s**2 - GRAVITY_GLOBAL_MPS2[:, None]
     t_mid = t_s[1:-1]
     vertical = leg.protocol.tap_transient_mps2(t_mid)
     if model.impacts:
         vertical = vertical + _impact_mps2(leg, spec, t_mid)
-    seg_up = r_seg[1:-1, :, 1]  # segment Y axis in the global frame
-    acc_g = acc_g + vertical[:, None] * seg_up
-    acc = np.einsum("nji,nj->ni", r_gs[1:-1], acc_g)
+    acc_g = acc_g + vertical * r_seg[:, 1, 1:-1]  # along the segment's Y (up) axis
+    acc = np.einsum("jin,jn->in", r_mid, acc_g)  # R_GSᵀ·f
     mag = None
     if with_mag:
-        field = np.broadcast_to(earth_field_uT(), acc_g.shape)
+        field = earth_field_uT()[:, None]
         if model.mag_disturbance:
-            field = field + disturbance_uT(pos[1:-1])
-        mag = np.einsum("nji,nj->ni", r_gs[1:-1], field)
+            field = field + disturbance_uT(pos[:, 1:-1])
+        mag = np.einsum("jin,jn->in", r_mid, np.broadcast_to(field, acc_g.shape))
     return gyr, acc, mag
 
 
@@ -143,10 +151,13 @@ def impact_amplitudes(n_strides: int, impact_g: float, model: ErrorModel, rng) -
 
 
 def decimate_chunk(x: np.ndarray, fir: np.ndarray, factor: int, n_out: int) -> np.ndarray:
-    """Zero-phase FIR + downsample: ``x`` holds base samples from (first output·factor − half) onward."""
+    """Zero-phase FIR + downsample along the last axis; returns (n_out, 3).
+
+    ``x`` (3, M) holds base samples from (first output·factor − half) onward.
+    """
     if factor == 1:
-        return x[:n_out]
+        return x[:, :n_out].T
     half = (fir.size - 1) // 2
-    y = upfirdn(fir, x, down=factor, axis=0)
+    y = upfirdn(fir, x, down=factor, axis=-1)
     start = 2 * half // factor
-    return y[start:start + n_out]
+    return y[:, start:start + n_out].T

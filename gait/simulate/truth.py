@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from gait.simulate.kinematics import Leg
+from gait.simulate.kinematics import Leg, to_nx33
 
 STANCE_POINTS = 401
 GATE_MIN = 0.5  # strides/events during gait initiation with a smaller walking amplitude are left out
@@ -37,7 +37,8 @@ class Truth:
 
 
 def _matrix_to_wxyz(r: np.ndarray) -> np.ndarray:
-    return Rotation.from_matrix(r).as_quat(scalar_first=True)
+    """(3,3) or (3,3,N) rotation matrices → wxyz quaternions."""
+    return Rotation.from_matrix(r if r.ndim == 2 else to_nx33(r)).as_quat(scalar_first=True)
 
 
 def _sampled(legs: dict[str, Leg], t_s: np.ndarray, chunk: int = 12000):
@@ -52,7 +53,7 @@ def _sampled(legs: dict[str, Leg], t_s: np.ndarray, chunk: int = 12000):
                 quats[f"{side}_{seg}"].append(_matrix_to_wxyz(rot[seg]))
             ang = rot["angles"]
             angles[side].append(np.stack([ang["alpha"], ang["beta"], ang["gamma"]], axis=-1))
-            pos[side].append(leg.foot_origin_m(t, rot))
+            pos[side].append(leg.foot_origin_m(t, rot).T)
     cat = lambda d: {k: np.concatenate(v) for k, v in d.items()}  # noqa: E731
     return cat(quats), cat(angles), cat(pos)
 

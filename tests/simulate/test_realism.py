@@ -2,7 +2,7 @@
 
 import pytest
 
-from gait.simulate.realism import FEATURES, format_table, realism_table
+from gait.simulate.realism import SUMMARY, format_table, realism_table
 
 
 @pytest.mark.shared_data
@@ -12,7 +12,7 @@ def test_simulated_feet_fall_inside_the_real_subjects_range(shared_data):
     table = realism_table(shared_data, scenarios=("normal", "barefoot"), duration_s=50.0)
     assert table["n_subjects"] == 19
     print(format_table(table))
-    for feature in FEATURES:
+    for feature in SUMMARY:
         row = table["rows"][feature]
         for name, value in row["simulated"].items():
             assert row["real_min"] <= value <= row["real_max"], (feature, name, value, row)
