@@ -7,11 +7,12 @@ mediolateral, pointing to the subject's right on both legs, so forward swing of 
 * a broad positive **mid-swing** peak (Salarian et al. 2004; Rampp et al. 2015 for the foot);
 * before it, the fast negative **push-off** rotation, whose rate minimum comes just before toe-off and whose
   zero crossing (plantar→dorsal) just after; **TC** is placed halfway between the two;
-* after it, the swing→stance zero crossing just before heel contact and the first sharp minimum (the impact
-  and the foot lowering) just after; **IC** is placed halfway between the two.
+* after it, the swing→stance crossing just before heel contact (where the rate falls below 10 % of the
+  coming dip, so a flat, near-zero late swing does not count) and the first sharp minimum (the impact and
+  the foot lowering) just after; **IC** is placed halfway between the two.
 
 The halfway placement is what the manually checked annotations of the 19 Voisard trials show (TC bias
-1.5 ms, IC bias −7 ms; ``docs/events.md``): either feature alone is 25–35 ms early or late.
++0.7 ms, IC bias +3 ms; ``docs/events.md``): either feature alone is 25–35 ms early or late.
 **Mid-stance** is the centre of the 100 ms window with the lowest angular-rate norm between IC and TC (Rampp's
 "min_vel"). A **turn** is a stride whose heading changes by more than ``TURN_DEG``; turns, strides spanning a
 data gap and strides far from the median duration are kept but marked invalid with a reason.
@@ -33,6 +34,7 @@ SWING_PEAK_FRACTION = 0.2  #: ...and so are peaks below this fraction of the rec
 MIN_STRIDE_S = 0.4  #: mid-swing peaks closer than this are one swing
 SEARCH_FRACTION = 0.45  #: IC/TC are searched within this fraction of a stride from the mid-swing peak
 IMPACT_FRACTION = 0.7  #: the post-contact minimum must reach this fraction of the window's deepest value
+CROSSING_FRACTION = 0.1  #: the swing→stance crossing is where the rate falls below this fraction of the dip
 MID_STANCE_WINDOW_S = 0.1
 TURN_DEG = 20.0  #: heading change per stride above which a stride is a turn
 MAX_GAP_S = 0.1  #: a data gap longer than this inside a stride invalidates the stride
@@ -144,7 +146,7 @@ def _toe_off(t_u: np.ndarray, events: np.ndarray, lo: int, peak: int) -> float:
 
 
 def _initial_contact(t_u: np.ndarray, events: np.ndarray, detail: np.ndarray, peak: int, hi: int) -> float:
-    """Halfway between the swing→stance zero crossing and the first sharp minimum after the swing."""
+    """Halfway between the swing→stance crossing and the first sharp minimum after the swing."""
     window = detail[peak:hi]
     if len(window) < 3 or window.min() >= 0:
         return np.nan
@@ -152,7 +154,7 @@ def _initial_contact(t_u: np.ndarray, events: np.ndarray, detail: np.ndarray, pe
     inner = window[1:-1]
     is_min = (inner < window[:-2]) & (inner <= window[2:]) & (inner < threshold)
     m = peak + 1 + int(np.argmax(is_min)) if is_min.any() else peak + int(np.argmin(window))
-    below = np.nonzero(events[peak : m + 1] <= 0)[0]
+    below = np.nonzero(events[peak : m + 1] <= CROSSING_FRACTION * detail[m])[0]
     z = peak + int(below[0]) if below.size else m
     return 0.5 * (t_u[z] + t_u[m])
 
