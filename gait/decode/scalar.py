@@ -14,7 +14,7 @@ import numpy as np
 from gait.decode import layout
 from gait.profiles.model import TYPE_SIZE, Profile, SampleField
 
-_STRUCT_CODE = {"u8": "B", "i8": "b", "u16": "H", "i16": "h", "u32": "I", "i32": "i", "u64": "Q", "i64": "q"}
+_STRUCT_CODE = {"u8": "B", "i8": "b", "u16": "H", "i16": "h", "u32": "I", "i32": "i"}
 
 
 class ScalarFrameParser:

@@ -47,6 +47,9 @@ def build_profile(doc: dict[str, Any], source: str) -> Profile:
     samples = _samples(doc["samples"], header)
     framing = _framing(doc["framing"], samples)
     _check_header_fits(header, samples)
+    if doc.get("decoder") is not None:
+        problem = f"plug-in decoders are not implemented yet ({doc['decoder']} is planned); use null"
+        raise FieldProblem(["decoder"], problem)
     seq = doc.get("sequence")
     if seq is not None:
         _need_field(names, seq["field"], ["sequence", "field"])

@@ -30,8 +30,7 @@ UNIT_TO_SI: dict[str, float] = {
 }
 TIME_UNIT_S: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 #: Byte size per field type (numpy dtype: see gait.decode.layout.numpy_dtype).
-TYPE_SIZE: dict[str, int] = {"u8": 1, "i8": 1, "u16": 2, "i16": 2, "u32": 4, "i32": 4, "u64": 8, "i64": 8,
-                             "f32": 4, "f64": 8}
+TYPE_SIZE: dict[str, int] = {"u8": 1, "i8": 1, "u16": 2, "i16": 2, "u32": 4, "i32": 4, "f32": 4, "f64": 8}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ UUID128 = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 HEX_BYTES = r"^\s*([0-9A-Fa-f]{2}\s*)*$"
 NAME = r"^[a-z][a-z0-9_]*$"
 
-INT_TYPES = ("u8", "i8", "u16", "i16", "u32", "i32", "u64", "i64")
+INT_TYPES = ("u8", "i8", "u16", "i16", "u32", "i32")  # 64-bit counters (Polar) need a plug-in
 FLOAT_TYPES = ("f32", "f64")
 FIELD_TYPES = INT_TYPES + FLOAT_TYPES
 QUANTITIES = ("acc", "gyro", "mag", "skip")

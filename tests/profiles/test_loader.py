@@ -70,6 +70,7 @@ def _error_for(tmp_path: Path, text: str) -> str:
         ("  anchor: first", "  anchor: [first", "YAML syntax error"),
         ("{from_field: n, max: 42}", "{from_field: n, fixed: 3}", "give exactly one of fixed, from_field"),
         ("{subscribe: data}", "{subscribe: data, read: info}", "give exactly one of write, subscribe"),
+        ("  anchor: first", "  anchor: first\ndecoder: builtin:polar_pmd", "decoder: plug-in decoders"),
     ],
 )
 def test_broken_profile_names_file_field_and_problem(tmp_path, old, new, expected):
