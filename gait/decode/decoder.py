@@ -1,9 +1,10 @@
 """Packet → SampleBlock decoding, per sensor and stateful (sequence numbers, device clock, stream tail).
 
-One implementation serves both paths: :meth:`PacketDecoder.feed` (live, one notification) is
-:meth:`PacketDecoder.feed_many` with a list of one, and :func:`decode_packets` is ``feed_many`` over a whole
-recording. The state carried between calls (last sequence number, unwrapped clock, unfinished stream bytes)
-makes any chunking give identical samples and counts.
+Two paths apply the same rules: :meth:`PacketDecoder.feed` (live, one notification) uses ``struct`` and a
+few small numpy calls (:mod:`gait.decode.scalar`); :meth:`PacketDecoder.feed_many` and
+:func:`decode_packets` (a whole recording) use the vectorised :mod:`gait.decode.layout`. The state carried
+between calls (last sequence number, unwrapped clock, unfinished stream bytes) makes any chunking, and either
+path, give identical samples and counts; the tests check exactly that, on valid and mutated packets.
 """
 
 from __future__ import annotations
