@@ -10,9 +10,10 @@ positive value means the same anatomical motion on both sides (``docs/convention
 from __future__ import annotations
 
 import numpy as np
+from scipy.integrate import cumulative_trapezoid
 from scipy.spatial.transform import Rotation
 
-from gait.conventions import SIDES
+from gait.conventions import GRAVITY_GLOBAL_MPS2, SIDES
 
 
 def side_sign(side: str) -> float:
@@ -104,3 +105,25 @@ def heading_deg(q_wxyz: np.ndarray) -> np.ndarray:
     """
     x_global = rotation(q_wxyz).apply([1.0, 0.0, 0.0])
     return np.degrees(np.unwrap(np.arctan2(-x_global[:, 2], x_global[:, 0])))
+
+
+def free_acceleration_mps2(q_wxyz: np.ndarray, acc_segment_mps2: np.ndarray) -> np.ndarray:
+    """Acceleration in the global frame with gravity removed (specific force + g, g = [0, −9.81, 0])."""
+    return rotation(q_wxyz).apply(acc_segment_mps2) + GRAVITY_GLOBAL_MPS2
+
+
+def zupt_displacement_m(t_s: np.ndarray, acc_global_mps2: np.ndarray, t0_s: float, t1_s: float) -> np.ndarray:
+    """Foot displacement (3,) between two zero-velocity instants (mid-stances), by strapdown integration.
+
+    Velocity is integrated from rest at ``t0_s``; the velocity it has at ``t1_s`` (where it must be zero) is
+    removed linearly over the interval (zero-velocity update), then integrated to position. Returns NaNs when
+    the interval is not covered by the samples.
+    """
+    i0 = int(np.searchsorted(t_s, t0_s))
+    i1 = int(np.searchsorted(t_s, t1_s, side="right"))
+    if i0 <= 0 and t_s[0] > t0_s or i1 - i0 < 3 or t_s[-1] < t1_s:
+        return np.full(3, np.nan)
+    t, acc = t_s[i0:i1], acc_global_mps2[i0:i1]
+    vel = cumulative_trapezoid(acc, t, axis=0, initial=0.0)
+    vel -= np.outer((t - t[0]) / (t[-1] - t[0]), vel[-1])
+    return np.trapezoid(vel, t, axis=0)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from gait.kinematics import zupt_displacement_m
+
 #: Metric names, units in the name; the order is the CSV column order.
 TEMPORAL_METRICS = ("stride_time_s", "stance_pct", "cadence_steps_per_min")
 SPATIAL_METRICS = ("stride_length_m",)
@@ -42,14 +44,15 @@ class SideCurves:
     """Continuous signals of one side on a common time base; any of them may be missing (None).
 
     ``angles_deg`` (N, 3) = α β γ; ``rates_dps`` (N, 3) their rates; ``shank_ir_rate_dps`` (N,) the shank's
-    internal rotation rate about the vertical; ``foot_position_m`` (N, 3) the ZUPT foot trajectory.
+    internal rotation rate about the vertical; ``foot_acc_global_mps2`` (N, 3) the foot's gravity-free
+    acceleration in the global frame (for ZUPT stride length).
     """
 
     t_s: np.ndarray
     angles_deg: np.ndarray | None = None
     rates_dps: np.ndarray | None = None
     shank_ir_rate_dps: np.ndarray | None = None
-    foot_position_m: np.ndarray | None = None
+    foot_acc_global_mps2: np.ndarray | None = None
     missing: dict[str, str] = field(default_factory=dict)  # signal name -> reason
 
 
@@ -63,6 +66,8 @@ class Stride:
     next_ic_s: float
     valid: bool = True
     exclusion_reason: str | None = None
+    mid_stance_s: float | None = None
+    next_mid_stance_s: float | None = None  # mid-stance of the following stride (end of the ZUPT interval)
     metrics: dict[str, float | None] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
 
@@ -74,6 +79,7 @@ class Stride:
             "next_ic_s": self.next_ic_s,
             "valid": self.valid,
             "exclusion_reason": self.exclusion_reason,
+            "mid_stance_s": self.mid_stance_s,
             **{name: _clean(self.metrics.get(name)) for name in METRICS},
             "unavailable": dict(self.unavailable),
         }
@@ -163,17 +169,18 @@ def shank_metrics(curves: SideCurves, ic_s: float, tc_s: float) -> dict[str, flo
     return {"shank_ir_loading_deg": value}
 
 
-def spatial_metrics(curves: SideCurves, ic_s: float, next_ic_s: float) -> dict[str, float]:
-    """Stride length: horizontal displacement of the ZUPT foot trajectory from IC to the next IC."""
-    p0 = np.array([_at(curves.t_s, curves.foot_position_m[:, k], ic_s) for k in (0, 2)])
-    p1 = np.array([_at(curves.t_s, curves.foot_position_m[:, k], next_ic_s) for k in (0, 2)])
-    return {"stride_length_m": float(np.hypot(*(p1 - p0)))}
+def spatial_metrics(curves: SideCurves, mid_s: float | None, next_mid_s: float | None) -> dict[str, float]:
+    """Stride length: horizontal foot displacement from this stride's mid-stance to the next one (ZUPT)."""
+    if mid_s is None or next_mid_s is None:
+        return {"stride_length_m": float("nan")}
+    disp = zupt_displacement_m(curves.t_s, curves.foot_acc_global_mps2, mid_s, next_mid_s)
+    return {"stride_length_m": float(np.hypot(disp[0], disp[2]))}
 
 
 _GROUPS = (
     ("angles_deg", ANGLE_METRICS, angle_metrics, ("ic_s", "tc_s")),
     ("shank_ir_rate_dps", SHANK_METRICS, shank_metrics, ("ic_s", "tc_s")),
-    ("foot_position_m", SPATIAL_METRICS, spatial_metrics, ("ic_s", "next_ic_s")),
+    ("foot_acc_global_mps2", SPATIAL_METRICS, spatial_metrics, ("mid_stance_s", "next_mid_stance_s")),
 )
 
 #: Which metrics each optional signal of :class:`SideCurves` feeds.

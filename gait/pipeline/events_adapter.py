@@ -47,4 +47,9 @@ def detect_side_strides(side: str, t_s: np.ndarray, foot, shank) -> tuple[list[S
         foot_q_wxyz=None if foot is None else foot.q_wxyz,
         shank_q_wxyz=None if shank is None else shank.q_wxyz,
     )
-    return [Stride(side, s.ic_s, s.tc_s, s.next_ic_s, s.valid, s.reason) for s in found.strides], None
+    strides = [Stride(side, s.ic_s, s.tc_s, s.next_ic_s, s.valid, s.reason, mid_stance_s=s.mid_stance_s)
+               for s in found.strides]
+    for this, following in zip(strides[:-1], strides[1:], strict=True):
+        if abs(following.ic_s - this.next_ic_s) < 1e-6:
+            this.next_mid_stance_s = following.mid_stance_s
+    return strides, None

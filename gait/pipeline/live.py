@@ -173,12 +173,14 @@ class LiveAnalyzer:
         first = -np.inf if i0 == 0 else float(self._t[i0]) + EVENT_MARGIN_S
         limit = t_end - END_MARGIN_S if final else min(t_end - EVENT_MARGIN_S, self._heading_settled_s(side))
         for s in strides:
-            if s.ic_s > last_ic + 1e-6 and s.ic_s >= first and s.next_ic_s <= limit:
+            ready = final or s.next_mid_stance_s is not None  # stride length needs the next mid-stance
+            if s.ic_s > last_ic + 1e-6 and s.ic_s >= first and s.next_ic_s <= limit and ready:
                 done.append(self._finalise(side, s))
 
     def _finalise(self, side: str, stride: Stride) -> Stride:
         shank, foot = self._pair(side)
-        sel = (self._t >= stride.ic_s - 0.1) & (self._t <= stride.next_ic_s + 0.1)
+        end_s = max(stride.next_ic_s, stride.next_mid_stance_s or -np.inf)
+        sel = (self._t >= stride.ic_s - 0.1) & (self._t <= end_s + 0.1)
         t = self._t[sel]
         part = lambda m: None if m is None else m.select(sel)  # noqa: E731
         q_foot = None

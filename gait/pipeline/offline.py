@@ -85,6 +85,7 @@ def analyze_plan(plan: SessionPlan, estimator: str = DEFAULT_ESTIMATOR, progress
         strides=strides,
         settings={"estimator": estimator, "rate_hz": plan.rate_hz, "mode": "offline",
                   "calibration_walk_s": plan.calibration_walk_s},
+        sync=plan.sync_report,
         availability={side: dict(_side_availability(curves[side])) for side in SIDES},
         warnings=warnings,
         curves=curves,

@@ -36,6 +36,7 @@ class AnalysisResult:
     heading: dict
     strides: list[Stride]
     settings: dict
+    sync: dict = field(default_factory=dict)  # gait.sync report (per-sensor offset/drift, tap residuals)
     availability: dict = field(default_factory=dict)  # side -> {metric: reason} for metrics absent on a side
     warnings: list[str] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
@@ -60,6 +61,7 @@ class AnalysisResult:
             "session": self.session,
             "settings": self.settings,
             "sensors": self.sensors,
+            "sync": self.sync,
             "calibration": self.calibration,
             "heading": self.heading,
             "availability": self.availability,

@@ -104,16 +104,15 @@ class SessionPlan:
         return out
 
 
-def _to_session_clock(blocks: dict[str, SampleBlock]) -> tuple[dict[str, SampleBlock], dict, list[str]]:
+def _to_session_clock(blocks: dict[str, SampleBlock],
+                      windows: list[dict] | None) -> tuple[dict[str, SampleBlock], dict, list[str]]:
     """Map device/host clocks to the session clock with gait.sync; blocks already on it pass through."""
     if all(b.clock == "session" for b in blocks.values()):
         return blocks, {"method": "already on the session clock"}, []
     from gait.sync import synchronize
 
-    synced, report = synchronize(blocks)
-    as_dict = report.to_dict() if hasattr(report, "to_dict") else dict(vars(report))
-    warnings = list(getattr(report, "warnings", []) or [])
-    return synced, as_dict, warnings
+    synced, report = synchronize(blocks, windows)
+    return synced, report.to_dict(), list(report.warnings)
 
 
 def plan_blocks(blocks: dict[str, SampleBlock], meta: dict, path: Path | None = None) -> SessionPlan:
@@ -123,7 +122,7 @@ def plan_blocks(blocks: dict[str, SampleBlock], meta: dict, path: Path | None = 
     if not known:
         raise GaitError(f"{where}: no sensor data with a known placement ({', '.join(PLACEMENTS)}); "
                         "check session.json 'sensors' or the samples/ folder")
-    synced, report, warnings = _to_session_clock(known)
+    synced, report, warnings = _to_session_clock(known, meta.get("calibration"))
     plan = SessionPlan(meta=meta, blocks=synced, path=path, sync_report=report, warnings=warnings)
     if plan.t_end_s - plan.t_start_s < 5.0:
         raise GaitError(f"{where}: the sensors overlap for only {plan.t_end_s - plan.t_start_s:.1f} s; "

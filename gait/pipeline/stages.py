@@ -12,7 +12,12 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from gait.conventions import placement
-from gait.kinematics import ankle_angles_deg, ankle_rates_dps, shank_vertical_rate_dps
+from gait.kinematics import (
+    ankle_angles_deg,
+    ankle_rates_dps,
+    free_acceleration_mps2,
+    shank_vertical_rate_dps,
+)
 from gait.metrics import SideCurves
 from gait.orientation.frames import segment_orientation_isb
 from gait.types import SampleBlock
@@ -84,7 +89,7 @@ def side_curves(side: str, t_s: np.ndarray, shank: SegmentMotion | None, foot: S
     else:
         curves.shank_ir_rate_dps = shank_vertical_rate_dps(shank.q_wxyz, shank.gyr_rps, side)
     if foot is None:
-        curves.missing["foot_position_m"] = f"needs {placement(side, 'foot')}"
+        curves.missing["foot_acc_global_mps2"] = f"needs {placement(side, 'foot')}"
     else:
-        curves.missing["foot_position_m"] = "stride length (ZUPT) is not implemented yet"
+        curves.foot_acc_global_mps2 = free_acceleration_mps2(foot.q_wxyz, foot.acc_mps2)
     return curves

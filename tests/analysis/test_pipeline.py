@@ -76,4 +76,6 @@ def test_validation_row_with_oracle_sync_and_events():
     assert row["stride_recall_pct"] == 100.0 and row["ic_mae_ms"] == 0.0
     assert row["alpha_rmse_deg"] < 1.5
     assert abs(row["coupling_true"]) < 0.05
-    assert abs(row["coupling_est"] - row["coupling_true"]) < 0.3
+    # per-seed spread of the estimate is about ±0.35 (20-seed mean 0.07, docs/validation.md); 0.5 still
+    # separates k = 0 from the in-vitro k = 0.68
+    assert abs(row["coupling_est"] - row["coupling_true"]) < 0.5
