@@ -9,9 +9,12 @@ from gait.acquisition.session import SensorSpec
 from gait.cli import main
 from gait.cli.commands.record import parse_sensor
 from gait.conventions import PLACEMENTS
+from gait.profiles import profile_dirs
 from gait.errors import GaitError
 from gait.virtual.clock import run_virtual
 from gait.virtual.rig import add_bystander, build_rig, motion_block
+
+PROFILE_DIR = profile_dirs()[0]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -82,3 +85,14 @@ def test_record_bad_input_is_one_clear_line(argv, message, capsys, tmp_path):
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
     assert not (tmp_path / "x").exists()
+
+
+def test_a_profile_file_with_an_error_is_named(tmp_path, capsys):
+    bad = tmp_path / "my_imu.yaml"
+    source = (PROFILE_DIR / "diy_open_v1.yaml").read_text()
+    source = source.replace("nominal_rate_hz: 200", "nominal_rate_hz: fast")
+    bad.write_text(source)
+    code = main(["record", "--sensor", f"left_foot=C0:FF:EE:00:00:01:{bad}", "--subject", "S01",
+                 "--condition", "c", "--out", str(tmp_path / "x")])
+    err = capsys.readouterr().err
+    assert code == 2 and "my_imu.yaml" in err and "nominal_rate_hz" in err and "Traceback" not in err
