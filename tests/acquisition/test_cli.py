@@ -9,8 +9,8 @@ from gait.acquisition.session import SensorSpec
 from gait.cli import main
 from gait.cli.commands.record import parse_sensor
 from gait.conventions import PLACEMENTS
-from gait.profiles import profile_dirs
 from gait.errors import GaitError
+from gait.profiles import profile_dirs
 from gait.virtual.clock import run_virtual
 from gait.virtual.rig import add_bystander, build_rig, motion_block
 

@@ -5,10 +5,10 @@ import asyncio
 import pytest
 
 from gait.acquisition import AcquisitionSession, LinkState, ReconnectPolicy, SensorSpec
+from gait.decode import decode_packets
 from gait.errors import GaitError
 from gait.virtual.clock import run_virtual
 from gait.virtual.faults import FaultPlan
-from gait.decode import decode_packets
 from gait.virtual.rig import build_rig, motion_block, simulated_rig
 
 PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
