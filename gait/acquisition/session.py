@@ -178,7 +178,8 @@ class AcquisitionSession:
             failed = [h for h in states.values() if h.state is LinkState.FAILED]
             if failed:
                 await self.stop()
-                raise GaitError("; ".join(f"could not start {h.placement}: {h.last_error}" for h in failed))
+                raise GaitError("; ".join(f"could not start {h.placement} ({h.address}): {h.last_error}"
+                                          for h in failed))
             if all(ch.health.ever_connected for ch in self._channels.values()):
                 return
             await asyncio.sleep(0.05)

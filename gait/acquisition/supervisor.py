@@ -27,6 +27,10 @@ BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 LINK_ERRORS = (BleakError, TimeoutError, asyncio.TimeoutError, OSError, EOFError)
 
 
+class _NotSeen(TimeoutError):
+    """The address did not advertise during a scan."""
+
+
 @dataclass(frozen=True)
 class ReconnectPolicy:
     """Timing of connection attempts (seconds on the loop clock).
@@ -147,10 +151,8 @@ class SensorSupervisor:
             wanted, timeout=self._policy.scan_timeout_s, **self._backend.scanner_kwargs()
         )
         if device is None:
-            raise TimeoutError(
-                f"{self.placement}: {self.address} not seen while scanning for "
-                f"{self._policy.scan_timeout_s:g} s; is it switched on, charged and within a few metres?"
-            )
+            raise _NotSeen(f"not seen while scanning for {self._policy.scan_timeout_s:g} s; is it switched "
+                           "on, charged and within a few metres?")
         self._device = device
         return device
 
@@ -175,10 +177,13 @@ class SensorSupervisor:
         return self._clock() - first_try_s >= self._policy.initial_give_up_s
 
     def _explain(self, exc: BaseException) -> str:
-        text = str(exc) or type(exc).__name__
-        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)) and "not seen" not in text:
-            text = f"no answer from {self.address} ({text}); is the sensor on, charged and in range?"
-        return f"{self.placement}: {text}" if not text.startswith(self.placement) else text
+        """The last failure in words a person can act on (the session prefixes placement and address)."""
+        if isinstance(exc, _NotSeen):
+            return str(exc)
+        if isinstance(exc, (TimeoutError, asyncio.TimeoutError)):
+            return (f"no answer to the connection request within {self._policy.connect_timeout_s:g} s; "
+                    "is the sensor on, charged, in range and not connected to another app?")
+        return str(exc) or type(exc).__name__
 
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError, asyncio.TimeoutError):

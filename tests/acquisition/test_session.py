@@ -150,7 +150,7 @@ def test_an_absent_sensor_and_bad_input_give_clear_errors():
     absent = [SensorSpec("left_shank", "AA:BB:CC:DD:EE:FF", "diy_open_v1")]
 
     async def main():
-        with pytest.raises(GaitError, match="AA:BB:CC:DD:EE:FF not seen while scanning"):
+        with pytest.raises(GaitError, match=r"left_shank \(AA:BB:CC:DD:EE:FF\): not seen while scanning"):
             await AcquisitionSession(absent, [], rig.backend, policy=policy).start()
 
     run_virtual(main())
