@@ -8,15 +8,18 @@ line shows decoded samples and bad/lost packets too.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
-from gait.types import Packet
+from gait.types import Packet, SampleBlock
+
+LIVE_RATE_HZ = 200.0  # analysis grid of the live analyser during a replay
 
 
 class SensorStatus:
     """Counts (and decodes, when possible) every packet it is fed; ``lines()`` renders one line per sensor."""
 
-    def __init__(self, profiles: dict[str, str] | None = None,
-                 rates_hz: dict[str, float] | None = None) -> None:
+    def __init__(self, profiles: dict[str, str] | None = None, rates_hz: dict[str, float] | None = None,
+                 on_block: Callable[[SampleBlock], None] | None = None) -> None:
         self.packets: Counter = Counter()
         self.samples: Counter = Counter()
         self.first_s: dict[str, float] = {}
@@ -24,6 +27,7 @@ class SensorStatus:
         self.decode_problem: dict[str, str] = {}
         self._profiles = dict(profiles or {})
         self._rates_hz = dict(rates_hz or {})
+        self._on_block = on_block
         self._decoders: dict[str, object] = {}
 
     def on_packet(self, packet: Packet) -> None:
@@ -36,6 +40,8 @@ class SensorStatus:
             block = decoder.feed(packet)
             if block is not None:
                 self.samples[name] += len(block)
+                if self._on_block is not None:
+                    self._on_block(block)
 
     def flush(self) -> None:
         """Nothing is buffered here."""
@@ -88,3 +94,33 @@ def _decoder_counts(decoder) -> str:
         if value is not None:
             parts.append(f"  {value} {label}")
     return "".join(parts)
+
+
+def replay_analyzer(reader) -> tuple[object, Callable[[SampleBlock], None]] | None:
+    """A live analyser for a replay and the block sink that feeds it (``None`` without the analysis stack).
+
+    Decoded blocks arrive on each sensor's device clock; the clock model comes from the whole recording
+    (``gait.sync.synchronize``, as offline analysis does) and is applied block by block as they arrive.
+    """
+    try:
+        from gait.pipeline.live import LiveAnalyzer
+        from gait.sync import synchronize
+    except ImportError:
+        return None
+    _, report = synchronize(reader.load_samples(), reader.meta.get("calibration"))
+    analyzer = LiveAnalyzer(reader.meta, rate_hz=LIVE_RATE_HZ)
+
+    def sink(block: SampleBlock) -> None:
+        analyzer.on_block(report.apply(block))
+
+    return analyzer, sink
+
+
+def analysis_line(snapshot: dict) -> str:
+    """Cadence and stride counts per side from ``LiveAnalyzer.snapshot()``."""
+    parts = []
+    for side in sorted(snapshot.get("strides", {})):
+        cadence = snapshot["cadence_steps_per_min"].get(side)
+        shown = "n/a" if cadence is None else f"{cadence:.0f} steps/min"
+        parts.append(f"{side}: {snapshot['strides'][side]} strides, cadence {shown}")
+    return f"live analysis ({snapshot.get('status', '?')}): " + "; ".join(parts)

@@ -1,7 +1,9 @@
 """Replay feeds the live path: same packets, same order, original pacing, same decoded samples."""
 
 import asyncio
+import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -114,7 +116,7 @@ def test_time_window_replay(imu):
 
 def test_cli_replay_prints_status_per_sensor(imu, capsys):
     path, _ = imu
-    assert run_command(replay_cmd, ["replay", str(path), "--speed", "max"]) == 0
+    assert run_command(replay_cmd, ["replay", str(path), "--speed", "max", "--no-analysis"]) == 0
     out = capsys.readouterr().out.splitlines()
     lines = [ln for ln in out if ln.startswith(("left_", "right_"))]
     assert len(lines) == 4 and all("400 samples" in ln and "0 bad" in ln and "0 lost" in ln for ln in lines)
@@ -123,3 +125,13 @@ def test_cli_replay_prints_status_per_sensor(imu, capsys):
 def test_cli_replay_rejects_bad_speed(imu):
     with pytest.raises(GaitError, match="--speed 'fast'"):
         run_command(replay_cmd, ["replay", str(imu[0]), "--speed", "fast"])
+
+
+def test_cli_replay_runs_the_live_analyser_on_a_sample_session(capsys):
+    session = Path(__file__).resolve().parents[2] / "recordings" / "SYN01-barefoot"
+    assert run_command(replay_cmd, ["replay", str(session), "--speed", "max"]) == 0
+    line = capsys.readouterr().out.splitlines()[-1]
+    found = re.findall(r"(\w+): (\d+) strides, cadence (\d+) steps/min", line)
+    assert [side for side, _, _ in found] == ["left", "right"], line
+    for _, strides, cadence in found:  # the walker: 45 s, ~28 strides per side at 114 steps/min
+        assert int(strides) >= 20 and 105 <= int(cadence) <= 125

@@ -8,7 +8,7 @@ from pathlib import Path
 from gait.errors import GaitError
 from gait.recording.reader import SessionReader
 from gait.recording.replay import ReplayStats, replay
-from gait.recording.status import SensorStatus
+from gait.recording.status import SensorStatus, analysis_line, replay_analyzer
 
 
 def register(subparsers) -> None:
@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     p.add_argument("session", type=Path, help="session folder")
     p.add_argument("--speed", default="1", help="playback speed factor, or 'max' for as fast as possible "
                                                 "(default 1 = real time)")
+    p.add_argument("--no-analysis", action="store_true",
+                   help="only decode and count (skip the live analyser, which needs a standing window)")
     p.set_defaults(run=_run)
 
 
@@ -38,18 +40,29 @@ def _speed(text: str) -> float | None:
 def _run(args) -> int:
     speed = _speed(args.speed)
     reader = SessionReader(args.session)
-    status = SensorStatus(reader.sensor_profiles(), reader.sensor_rates())
-    consumers = [status]
+    live = None
+    if not args.no_analysis:
+        try:
+            live = replay_analyzer(reader)
+        except GaitError as exc:  # e.g. too little data to sync: still replay, without analysis
+            print(f"gait replay: live analysis not available: {exc}", file=sys.stderr)
+    analyzer, sink = live if live is not None else (None, None)
+    status = SensorStatus(reader.sensor_profiles(), reader.sensor_rates(), on_block=sink)
     interactive = sys.stderr.isatty()
 
     def progress(stats: ReplayStats) -> None:
         if interactive:
-            print(f"\r{stats.recorded_s:7.1f} s replayed, {stats.packets} packets", end="", file=sys.stderr)
+            extra = f"  {analysis_line(analyzer.snapshot())}" if analyzer is not None else ""
+            print(f"\r{stats.recorded_s:7.1f} s replayed, {stats.packets} packets{extra}", end="",
+                  file=sys.stderr)
 
-    stats = replay(reader, consumers, speed, progress=progress)
+    stats = replay(reader, [status], speed, progress=progress)
     if interactive:
         print(file=sys.stderr)
     print(f"replayed {stats.packets} packets, {stats.recorded_s:.2f} s of recording in {stats.wall_s:.2f} s")
     for line in status.lines():
         print(line)
+    if analyzer is not None:
+        analyzer.flush()
+        print(analysis_line(analyzer.snapshot()))
     return 0
