@@ -50,6 +50,7 @@ def resolve_specs(specs: Sequence[SensorSpec]) -> list[tuple[SensorSpec, object]
             raise GaitError(f"placement {spec.placement} is given twice; each placement takes one sensor")
         seen.add(spec.placement)
         profile = load_profile(spec.profile) if isinstance(spec.profile, str) else spec.profile
+        profile.connect_steps(spec.rate_hz)  # an unsupported rate is a ProfileError now, not mid-connection
         out.append((spec, profile))
     if not out:
         raise GaitError("no sensors given")

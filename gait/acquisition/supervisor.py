@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from bleak.exc import BleakError
 from gait.acquisition.backend import BleBackend
 from gait.acquisition.health import HealthTracker, LinkState
 from gait.acquisition.steps import run_steps
+
+log = logging.getLogger(__name__)
 
 BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 LINK_ERRORS = (BleakError, TimeoutError, asyncio.TimeoutError, OSError, EOFError)
@@ -93,7 +96,9 @@ class SensorSupervisor:
                 try:
                     await self._connect_and_stream()
                     failures = 0
-                except LINK_ERRORS as exc:
+                except Exception as exc:  # noqa: BLE001 - any failure is this sensor's, never the session's
+                    if not isinstance(exc, LINK_ERRORS):
+                        log.exception("%s: unexpected error while connecting", self.placement)
                     failures += 1
                     message = self._explain(exc)
                     self._health.set_state(LinkState.RECONNECTING, message)
