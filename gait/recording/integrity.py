@@ -102,15 +102,18 @@ class IntegrityReport:
         }
 
 
-def check_session(session_dir: Path) -> IntegrityReport:
-    """Walk a session once and report its integrity (never raises on damaged content)."""
+def check_session(session_dir: Path, decode: bool = True) -> IntegrityReport:
+    """Walk a session and report its integrity (never raises on damaged content).
+
+    ``decode=False`` skips decoding the packets (bad/lost packet counts): a quick check for listings.
+    """
     reader = SessionReader(session_dir)
     scan = reader.scan()
     report = IntegrityReport(str(reader.path), reader.metadata_error, reader.has_log, scan.log_size,
                              scan.records_good, scan.data_records, scan.damage, scan.closed_cleanly)
     report.sensors = {name: _sensor_integrity(np.frombuffer(t, dtype=np.float64))
                       for name, t in sorted(scan.host_times_s.items())}
-    if scan.data_records:
+    if decode and scan.data_records:
         report.decoded = _decode_counts(reader)
     for name in sample_sensors(reader.path):
         try:

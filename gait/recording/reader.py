@@ -83,7 +83,11 @@ class SessionReader:
 
     @contextmanager
     def _mapped(self):
-        with open(self.log_path, "rb") as fh:
+        try:
+            fh = open(self.log_path, "rb")  # noqa: SIM115 - closed by the with below
+        except OSError as exc:
+            raise GaitError(f"{self.log_path}: cannot read ({exc.strerror or exc})") from None
+        with fh:
             if os.fstat(fh.fileno()).st_size == 0:
                 yield b""
                 return

@@ -89,8 +89,12 @@ class SessionWriter:
         self._index = log_index.IndexBuilder()
         self._meta = self._initial_metadata(metadata or {})
         first = [FILE_HEADER, *self._declare_all(s["placement"] for s in self._meta.get("sensors", []))]
-        write_metadata(self.session_dir, self._meta)  # creates the folder; metadata exists before any data
-        self._fh = open(self.log_path, "xb")  # noqa: SIM115 - lives as long as the writer
+        try:
+            write_metadata(self.session_dir, self._meta)  # creates the folder; metadata exists before data
+            self._fh = open(self.log_path, "xb")  # noqa: SIM115 - lives as long as the writer
+        except OSError as exc:
+            raise GaitError(f"{self.session_dir}: cannot create the session ({exc.strerror or exc}); "
+                            "choose a writable folder with --out") from None
         self._offset = 0
         self._write(first)
         self._thread = threading.Thread(target=self._run, name=f"gait-writer-{self.session_dir.name}",
@@ -100,6 +104,9 @@ class SessionWriter:
     # -- PacketConsumer -------------------------------------------------------------------------------
     def on_packet(self, packet: Packet) -> None:
         """Queue one packet (never blocks; the background thread makes it durable within the interval)."""
+        if self._closed:
+            self.stats.dropped["arrived after close"] += 1
+            return
         self._queue.append(packet)
 
     def flush(self, wait: bool = False) -> None:

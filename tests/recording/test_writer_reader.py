@@ -106,3 +106,16 @@ def test_empty_log_reads_as_nothing(tmp_path):
     reader = SessionReader(tmp_path / "s")
     assert list(reader.iter_packets()) == [] and list(reader.iter_packets(0, 1)) == []
     assert reader.metadata_error is not None
+
+
+def test_unwritable_place_is_one_clear_error(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(GaitError, match="cannot create the session"):
+        SessionWriter(tmp_path / "file" / "s")
+
+
+def test_packets_after_close_are_counted_not_lost_silently(tmp_path):
+    writer = SessionWriter(tmp_path / "s", fsync=False)
+    writer.close()
+    writer.on_packet(Packet("left_foot", 0.0, b"late"))
+    assert writer.stats.dropped == {"arrived after close": 1}
