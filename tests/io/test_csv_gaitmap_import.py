@@ -99,3 +99,38 @@ def test_gaitmap_groups_units_and_rate(tmp_path):
     path.write_text(GAITMAP.replace("2,1,2,3", "2,1,2,x3"))
     with pytest.raises(GaitError, match=r"g\.csv:5: column 'left_sensor/acc_y' \(column 4\)"):
         import_gaitmap({"left_foot": f"{path}:left_sensor"}, tmp_path / "u", rate_hz=100)
+
+
+def test_units_in_the_header(tmp_path):
+    header = "time_s,acc_x [g],acc_y [g],acc_z [g],gyr_x(deg/s),gyr_y(deg/s),gyr_z(deg/s),"
+    header += "mag_x[nT],mag_y[nT],mag_z[nT]"
+    path = _csv(tmp_path / "u.csv", ["0,0,1,0,0,0,180,1000,0,0", "0.01,0,1,0,0,0,90,1000,0,0"], header)
+    import_csv({"left_foot": path}, tmp_path / "s")
+    block = read_samples(tmp_path / "s", "left_foot")
+    np.testing.assert_allclose(block.acc_mps2[0], [0, 9.80665, 0])
+    np.testing.assert_allclose(block.gyr_rps[:, 2], [np.pi, np.pi / 2])
+    np.testing.assert_allclose(block.mag_uT[0], [1.0, 0, 0])
+    sensor = read_metadata(tmp_path / "s")["sensors"][0]
+    assert (sensor["acc_unit"], sensor["gyr_unit"], sensor["mag_unit"]) == ("g", "deg/s", "nT")
+    with pytest.raises(GaitError, match=r"header says 'g' but 'm/s2' was given"):
+        read_csv_sensor(path, "left_foot", acc_unit="m/s2")
+
+
+@pytest.mark.parametrize(
+    ("header", "pattern"),
+    [
+        (
+            CSV_HEADER.replace("gyr_y", "gyr_y [rpm]"),
+            r"u\.csv:1: column 'gyr_y \[rpm\]' \(column 6\): unknown unit 'rpm'",
+        ),
+        (
+            CSV_HEADER.replace("acc_x", "acc_x [g]").replace("acc_y", "acc_y [m/s2]"),
+            r"u\.csv:1: column 'acc_y \[m/s2\]' \(column 3\): unit 'm/s2' differs",
+        ),
+    ],
+    ids=["unknown-unit", "mixed-units"],
+)
+def test_bad_header_unit_names_file_line_and_column(tmp_path, header, pattern):
+    path = _csv(tmp_path / "u.csv", _good_rows(), header)
+    with pytest.raises(GaitError, match=pattern):
+        read_csv_sensor(path, "left_foot")

@@ -33,8 +33,18 @@ def register(subparsers) -> None:
         help="placement (left_shank, right_shank, left_foot, right_foot) and its file; repeat per sensor",
     )
     p.add_argument("--out", required=True, metavar="SESSION", help="session folder to create")
-    p.add_argument("--acc-unit", default="m/s2", choices=tuple(ACC_UNITS), help="csv: accelerometer unit")
-    p.add_argument("--gyr-unit", default="rad/s", choices=tuple(GYR_UNITS), help="csv: gyroscope unit")
+    p.add_argument(
+        "--acc-unit",
+        default=None,
+        choices=tuple(ACC_UNITS),
+        help="csv: accelerometer unit (default: header, else m/s2)",
+    )
+    p.add_argument(
+        "--gyr-unit",
+        default=None,
+        choices=tuple(GYR_UNITS),
+        help="csv: gyroscope unit (default: header, else rad/s)",
+    )
     p.add_argument("--rate-hz", type=float, default=None, help="sample rate (gaitmap; xsens-mt override)")
     p.add_argument("--no-trim", action="store_true", help="xsens-mt: keep samples outside the shared span")
     p.add_argument("--subject", default=None, help="pseudonymous subject id (never a name)")
