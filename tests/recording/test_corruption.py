@@ -146,6 +146,7 @@ def _check_disk(rng, base_path, new, intact, tmp, case):
     return report
 
 
+@pytest.mark.slow  # ~8 s of CPU; up to ~20 s wall on a loaded machine
 def test_random_corruptions_recover_every_intact_record(base, tmp_path):
     base_path, raw, records = base
     rng = random.Random(20261121)
