@@ -121,6 +121,49 @@ def realism_table(shared_data: Path, scenarios=("normal", "barefoot", "shoe_a"),
     return {"n_subjects": len(real), "rows": rows}
 
 
+#: OpenSense example (one subject, ~25 s of walking): sensor id → placement (see its README).
+OPENSENSE = {"00B4227D": "right_shank", "00B421ED": "left_shank", "00B421EF": "right_foot",
+             "00B421E6": "left_foot"}
+
+
+def _percentiles(acc_mps2: np.ndarray, gyr_rps: np.ndarray) -> dict[str, float]:
+    acc_g = np.linalg.norm(acc_mps2, axis=1) / GRAVITY_MPS2
+    gyr_dps = np.rad2deg(np.linalg.norm(gyr_rps, axis=1))
+    return {"acc_p50_g": float(np.percentile(acc_g, 50)), "acc_p99_g": float(np.percentile(acc_g, 99)),
+            "gyr_p99_dps": float(np.percentile(gyr_dps, 99))}
+
+
+def shank_foot_table(shared_data: Path, seed: int = 1) -> dict[str, dict[str, dict[str, float]]]:
+    """Whole-walk |acc| and |ω| percentiles: OpenSense shank/foot sensors vs the walker (walking part only).
+
+    The OpenSense angular rate is derived from the on-board orientation (the files carry no gyroscope).
+    """
+    from gait.io.xsens_mt import read_xsens_mt
+    from gait.simulate import simulate
+
+    folder = Path(shared_data) / "opensense-example"
+    real = {}
+    for sensor_id, name in OPENSENSE.items():
+        rec = read_xsens_mt(next(folder.glob(f"*_{sensor_id}.txt")))
+        real[name] = _percentiles(rec.acc_mps2, rec.gyr_rps)
+    res = simulate("normal", duration_s=45.0, seed=seed, rate_hz=100.0, placements=tuple(OPENSENSE.values()))
+    walk = next(w for w in res.truth.windows if w["kind"] == "walking")["t0_s"] + 2.0
+    sim = {name: _percentiles(b.acc_mps2[b.t_s > walk], b.gyr_rps[b.t_s > walk])
+           for name, b in res.blocks.items()}
+    return {"real": real, "simulated": sim}
+
+
+def format_shank_foot(table: dict) -> str:
+    """Markdown table of :func:`shank_foot_table`."""
+    lines = ["| sensor | acc norm median g (real / sim) | acc norm p99 g (real / sim) "
+             "| gyro norm p99 °/s (real / sim) |", "|---|---|---|---|"]
+    for name, r in table["real"].items():
+        s = table["simulated"][name]
+        lines.append(f"| {name} | {r['acc_p50_g']:.2f} / {s['acc_p50_g']:.2f} | {r['acc_p99_g']:.2f} / "
+                     f"{s['acc_p99_g']:.2f} | {r['gyr_p99_dps']:.0f} / {s['gyr_p99_dps']:.0f} |")
+    return "\n".join(lines)
+
+
 def format_table(table: dict) -> str:
     """Markdown table of :func:`realism_table`."""
     names = list(next(iter(table["rows"].values()))["simulated"])
@@ -137,3 +180,6 @@ if __name__ == "__main__":  # pragma: no cover - documentation helper
     tab = realism_table(root)
     print(f"{tab['n_subjects']} Voisard subjects (trial 1 each), per-subject medians over both feet\n")
     print(format_table(tab))
+    if (root / "opensense-example").is_dir():
+        print("\nOpenSense example (1 subject) vs walker, whole walk:\n")
+        print(format_shank_foot(shank_foot_table(root)))
