@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 import numpy as np
@@ -24,6 +25,7 @@ from gait.types import Packet, SampleBlock
 
 R_DUPLICATE = "duplicate sequence number"
 R_JUNK = "bytes without sync word skipped"
+_HOST_TIME, _DATA = attrgetter("host_time_s"), attrgetter("data")
 
 
 @dataclass(slots=True)
@@ -108,8 +110,8 @@ class PacketDecoder:
 
     def feed_many(self, packets: Sequence[Packet]) -> SampleBlock:
         """Decode consecutive notifications at once (vectorised); returns a possibly empty block."""
-        host = np.fromiter((p.host_time_s for p in packets), dtype=np.float64, count=len(packets))
-        return self.feed_payloads([p.data for p in packets], host)
+        host = np.fromiter(map(_HOST_TIME, packets), dtype=np.float64, count=len(packets))
+        return self.feed_payloads(list(map(_DATA, packets)), host)
 
     def feed_payloads(self, payloads: Sequence[bytes], host_time_s: np.ndarray) -> SampleBlock:
         """:meth:`feed_many` without :class:`Packet` objects: payload bytes and their host times (s)."""
@@ -240,16 +242,19 @@ class PacketDecoder:
         period_s = 1.0 / self.rate_hz
         if n.size == 0:
             return SampleBlock(self.sensor, np.zeros(0), acc, gyr, mag, clock=self.clock)
+        k = np.arange(total) - np.repeat(np.cumsum(n) - n, n)  # index of each sample in its frame
         if self.profile.timing.source == "device":
             t_frame = np.repeat(self._frame_times(parsed, keep), n)
-            k = np.arange(total) - np.repeat(np.cumsum(n) - n, n)
             if self.profile.timing.anchor == "first":
                 t = t_frame + k * period_s
             else:
                 t = t_frame - (np.repeat(n, n) - 1 - k) * period_s
         else:  # host arrival: the packet's last sample arrived at host time; earlier ones one period apart
             pk = np.repeat(frame_packet, n)
-            after = np.searchsorted(pk, pk, side="right") - 1 - np.arange(total)
+            if self._framer is None:  # one frame per packet
+                after = np.repeat(n, n) - 1 - k
+            else:  # several frames may complete in one notification
+                after = np.searchsorted(pk, pk, side="right") - 1 - np.arange(total)
             t = host[pk] - after * period_s
         return SampleBlock(self.sensor, t, acc, gyr, mag, clock=self.clock)
 
