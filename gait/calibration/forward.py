@@ -18,6 +18,7 @@ from scipy.ndimage import uniform_filter1d
 from scipy.spatial.transform import Rotation
 
 from gait.calibration.global_axis import sensor_orientation_enu
+from gait.calibration.standing import true_runs
 from gait.conventions import GRAVITY_MPS2
 
 #: Foot-flat: smoothed |gyr| below this (rad/s) and |acc| within ``FLAT_ACC_DEV_MPS2`` of g.
@@ -40,12 +41,6 @@ class ForwardEstimate:
     n_strides: int
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
-
-
 def forward_direction(
     t_s: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray, min_strides: int = 3
 ) -> ForwardEstimate | None:
@@ -60,7 +55,7 @@ def forward_direction(
     acc_dev = np.abs(np.linalg.norm(acc, axis=1) - GRAVITY_MPS2)
     moving = ~((gyr_norm < FLAT_GYR_RPS) & (acc_dev < FLAT_ACC_DEV_MPS2))
     directions = []
-    for i0, i1 in _runs(moving):
+    for i0, i1 in true_runs(moving):
         if i0 == 0 or i1 >= len(t_s) or not SWING_MIN_S <= (i1 - i0) * dt <= SWING_MAX_S:
             continue
         vel = np.cumsum(free_acc[i0:i1], axis=0) * dt

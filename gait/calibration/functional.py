@@ -7,10 +7,11 @@ axis *sign*, for quality checks, for a functional movement (ankle rocking: a cle
 fallback without a standing window; with one, the walking direction (:mod:`gait.calibration.global_axis`) is
 more accurate for the shank, whose swing axis is tilted by frontal/transverse motion. The principal axis has
 no sign; gait gives it one: about the ISB axis Z (pointing to the subject's right, on both legs) the swing
-phase is a short, fast **positive** rotation (shank and foot swinging forward, toe coming up) and stance a
-longer, slower rotation the other way, so the rate about the correctly signed axis is positively skewed. The
-same positive-swing rule holds on both sides, because all segment frames share one right-handed ISB frame
-(docs/conventions.md).
+phase is a short, fast **positive** rotation (shank swinging forward) and stance a longer, slower rotation
+the other way, so the rate about the correctly signed shank axis is positively skewed (walker: +0.4 to +0.5).
+The same rule holds on both sides, because all segment frames share one right-handed ISB frame
+(docs/conventions.md). The foot's pattern is nearly antisymmetric (walker skew −0.1 walking, −0.6 running),
+so foot sensors are signed by the walking direction instead (:mod:`gait.calibration.forward`).
 """
 
 from __future__ import annotations

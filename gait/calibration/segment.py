@@ -9,7 +9,7 @@ rotation R_BS (biomech.md §6.3: R_GS = R_GB·R_BS). Works for any mounting orie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.spatial.transform import Rotation
@@ -212,6 +212,9 @@ def calibrate_segment(
         raise CalibrationError(
             f"{block.sensor}: cannot find the mediolateral axis ({exc}); the recording needs some walking"
         ) from None
+    if forward is None and _segment_of(block.sensor) == "foot":
+        # the foot's rate skew is weak and of either sign (walker: −0.1 walking, −0.6 running): no confidence
+        axis = replace(axis, sign_confidence=0.0)
     ml, method, pca_vs_pose_deg = axis.axis_sensor, "gyro-pca", None
     if standing is not None:
         line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving)

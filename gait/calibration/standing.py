@@ -55,7 +55,7 @@ def still_mask(
     return (gyr_norm < STILL_GYR_RPS) & (acc_dev < STILL_ACC_DEV_MPS2) & (acc_var < 0.3**2)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Half-open index runs ``[i0, i1)`` where ``mask`` is True."""
     padded = np.concatenate([[False], mask, [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
@@ -71,7 +71,7 @@ def find_standing_window(
     """
     mask = still_mask(t_s, acc_mps2, gyr_rps)
     best: tuple[float, float] | None = None
-    for i0, i1 in _runs(mask):
+    for i0, i1 in true_runs(mask):
         t0, t1 = float(t_s[i0]) + 0.2, float(t_s[i1 - 1]) - 0.2
         if t1 - t0 >= min_duration_s and (best is None or t1 - t0 > best[1] - best[0] + 1e-9):
             best = (t0, t1)
