@@ -41,7 +41,7 @@ def read_gaitmap_table(path: Path) -> Table:
     names = ["index"] + [f"{s}/{a.strip()}" for s, a in zip(table.header[1:], axis_row[1:], strict=True)]
     if len(table.rows) < 2:
         raise GaitError(f"{table.path}: no data rows after the two header rows")
-    return Table(table.path, names, table.line_numbers[0], table.rows[1:], table.line_numbers[1:], [])
+    return Table(table.path, names, table.line_numbers[0], table.lines[1:], table.line_numbers[1:], [], ",")
 
 
 def sensor_groups(table: Table) -> list[str]:

@@ -7,7 +7,7 @@ from 1 as a text editor shows them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,14 +17,28 @@ from gait.errors import GaitError
 
 @dataclass
 class Table:
-    """Cells of a delimited text file: header names, raw string rows and their 1-based file line numbers."""
+    """A delimited text file: header names, data lines and their 1-based file line numbers.
+
+    Cells are split lazily; :meth:`numeric` first tries NumPy's C parser on the whole table (fast path for
+    large, clean files) and only falls back to cell-by-cell conversion, which can name the bad cell.
+    """
 
     path: Path
     header: list[str]
     header_line: int
-    rows: list[list[str]]
-    line_numbers: np.ndarray  # (N,) int, file line of each row
+    lines: list[str]  # data lines, unsplit
+    line_numbers: np.ndarray  # (N,) int, file line of each data line
     preamble: list[str]  # lines before the header (comments, "Acquisition frequency: ...")
+    delimiter: str = ","
+    _rows: list[list[str]] | None = field(default=None, repr=False)
+    _matrix: np.ndarray | None = field(default=None, repr=False)
+    _fast_failed: bool = field(default=False, repr=False)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if self._rows is None:
+            self._rows = [line.split(self.delimiter) for line in self.lines]
+        return self._rows
 
     def has(self, name: str) -> bool:
         return name in self.header
@@ -48,6 +62,9 @@ class Table:
     def numeric(self, name: str) -> np.ndarray:
         """Column ``name`` as float64; the first empty or non-numeric cell is a :class:`GaitError`."""
         idx = self.column_index(name)
+        matrix = self._fast_matrix()
+        if matrix is not None:
+            return matrix[:, idx].copy()
         cells = [row[idx] if idx < len(row) else "" for row in self.rows]
         try:
             values = np.asarray(cells, dtype=np.float64)
@@ -64,6 +81,22 @@ class Table:
                 shown = repr(cell) if cell.strip() else "an empty cell"
                 raise self.error(k, name, f"expected a finite number, found {shown}")
         raise AssertionError("unreachable: a cell failed to convert but none was found")  # pragma: no cover
+
+    def _fast_matrix(self) -> np.ndarray | None:
+        """All cells as floats in one C-level parse, or None when any cell is not a finite number."""
+        if self._matrix is None and not self._fast_failed:
+            try:
+                matrix = np.loadtxt(
+                    self.lines, delimiter=self.delimiter, ndmin=2, dtype=np.float64, comments=None
+                )
+            except ValueError:
+                matrix = None
+            ok = matrix is not None and matrix.shape == (len(self.lines), len(self.header))
+            if ok and np.all(np.isfinite(matrix)):
+                self._matrix = matrix
+            else:
+                self._fast_failed = True
+        return self._matrix
 
 
 def read_table(
@@ -101,17 +134,17 @@ def read_table(
     header_text = lines[header_idx]
     delim = delimiter or _guess_delimiter(header_text)
     header = [h.strip() for h in header_text.split(delim)]
-    rows: list[list[str]] = []
+    data: list[str] = []
     numbers: list[int] = []
     for i in range(header_idx + 1, len(lines)):
         line = lines[i]
         if not line.strip() or (comment_prefix and line.startswith(comment_prefix)):
             continue
-        rows.append(line.split(delim))
+        data.append(line)
         numbers.append(i + 1)
-    if not rows:
+    if not data:
         raise GaitError(f"{path}: header found on line {header_idx + 1} but no data rows follow")
-    return Table(path, header, header_idx + 1, rows, np.asarray(numbers), lines[:header_idx])
+    return Table(path, header, header_idx + 1, data, np.asarray(numbers), lines[:header_idx], delim)
 
 
 def _find_header(lines: list[str], header_starts: tuple[str, ...], comment_prefix: str | None) -> int | None:
