@@ -23,3 +23,9 @@ class BleBackend:
 
 
 PLATFORM = BleBackend()
+
+
+def stack_unavailable(exc: BaseException) -> str:
+    """What to tell a person when the Bluetooth stack itself fails (no adapter, service not running)."""
+    return (f"Bluetooth is not available ({exc or type(exc).__name__}); is it switched on and an adapter "
+            "present? Use --virtual to try the program without sensors")

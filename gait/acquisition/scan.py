@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bleak import BleakScanner
 from bleak.exc import BleakError
 
-from gait.acquisition.backend import PLATFORM, BleBackend
+from gait.acquisition.backend import PLATFORM, BleBackend, stack_unavailable
 from gait.errors import GaitError
 
 
@@ -46,10 +46,7 @@ async def scan(timeout_s: float = 5.0, backend: BleBackend | None = None, profil
     try:
         found = await BleakScanner.discover(timeout=timeout_s, return_adv=True, **backend.scanner_kwargs())
     except (BleakError, OSError) as exc:
-        raise GaitError(
-            f"cannot scan for Bluetooth devices ({exc}); is Bluetooth switched on and an adapter present? "
-            "Use --virtual to try the program without sensors"
-        ) from exc
+        raise GaitError(f"cannot scan: {stack_unavailable(exc)}") from exc
     results = []
     for device, adv in found.values():
         name = adv.local_name or device.name

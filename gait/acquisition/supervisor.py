@@ -20,7 +20,7 @@ from bleak import BleakClient, BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
 
-from gait.acquisition.backend import BleBackend
+from gait.acquisition.backend import BleBackend, stack_unavailable
 from gait.acquisition.health import HealthTracker, LinkState
 from gait.acquisition.steps import run_steps
 
@@ -32,6 +32,10 @@ LINK_ERRORS = (BleakError, TimeoutError, asyncio.TimeoutError, OSError, EOFError
 
 class _NotSeen(TimeoutError):
     """The address did not advertise during a scan."""
+
+
+class _StackUnavailable(BleakError):
+    """Scanning itself failed: no adapter, Bluetooth off, no BlueZ/D-Bus."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,9 @@ class SensorSupervisor:
                     failures += 1
                     message = self._explain(exc)
                     self._health.set_state(LinkState.RECONNECTING, message)
-                    if self._gave_up(first_try_s):
+                    if self._gave_up(first_try_s) or (
+                        isinstance(exc, _StackUnavailable) and not self._health.ever_connected
+                    ):
                         self._health.set_state(LinkState.FAILED, message)
                         return
                     await self._disconnect_quietly()
@@ -152,9 +158,12 @@ class SensorSupervisor:
             self._health.current.rssi_dbm = adv.rssi
             return True
 
-        device = await BleakScanner.find_device_by_filter(
-            wanted, timeout=self._policy.scan_timeout_s, **self._backend.scanner_kwargs()
-        )
+        try:
+            device = await BleakScanner.find_device_by_filter(
+                wanted, timeout=self._policy.scan_timeout_s, **self._backend.scanner_kwargs()
+            )
+        except (BleakError, OSError) as exc:
+            raise _StackUnavailable(stack_unavailable(exc)) from exc
         if device is None:
             raise _NotSeen(f"not seen while scanning for {self._policy.scan_timeout_s:g} s; is it switched "
                            "on, charged and within a few metres?")

@@ -164,3 +164,26 @@ def test_an_absent_sensor_and_bad_input_give_clear_errors():
     with pytest.raises(GaitError, match="given twice"):
         AcquisitionSession([SensorSpec("left_foot", "A", "diy_open_v1"),
                             SensorSpec("left_foot", "B", "diy_open_v1")])
+
+
+def test_no_bluetooth_stack_fails_at_once_with_advice():
+    from bleak.exc import BleakError
+
+    from gait.acquisition import BleBackend
+    from gait.virtual.backend import VirtualScanner
+
+    class NoAdapter(VirtualScanner):
+        async def start(self):
+            raise BleakError("No Bluetooth adapters found.")
+
+    rig = rig_for(1.0, profiles={"left_shank": "diy_open_v1"}, placements=("left_shank",))
+    scanner = type("NoAdapter", (NoAdapter,), {"air": rig.air})
+    backend = BleBackend(scanner=scanner, client=rig.air.client_backend)
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        with pytest.raises(GaitError, match="Bluetooth is not available.*No Bluetooth adapters.*--virtual"):
+            await AcquisitionSession(rig.specs, [], backend).start()
+        return loop.time()
+
+    assert run_virtual(main()) < 1.0
