@@ -134,3 +134,9 @@ def test_bad_header_unit_names_file_line_and_column(tmp_path, header, pattern):
     path = _csv(tmp_path / "u.csv", _good_rows(), header)
     with pytest.raises(GaitError, match=pattern):
         read_csv_sensor(path, "left_foot")
+
+
+def test_hash_in_a_cell_is_not_a_comment(tmp_path):
+    path = _csv(tmp_path / "h.csv", ["0,0,1,0,0,0,0", "0.01,0,1#,0,0,0,0"])
+    with pytest.raises(GaitError, match=r"h\.csv:3: column 'acc_y' \(column 3\).*'1#'"):
+        read_csv_sensor(path, "left_foot")

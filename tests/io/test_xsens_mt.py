@@ -95,3 +95,16 @@ def test_opensense_example_imports_with_derived_rate(shared_data, tmp_path):
     assert {s["gyr_source"] for s in meta["sensors"]} == {"derived from orientation matrix"}
     lengths = {len(read_samples(tmp_path / "os", name)) for name in files}
     assert len(lengths) == 1  # unequal files aligned on the counter and trimmed to the shared span
+
+
+def test_cli_imports_xsens_files(tmp_path, capsys):
+    from gait.cli import main
+
+    a = _write(tmp_path / "a.txt", range(100, 120))
+    b = _write(tmp_path / "b.txt", range(105, 130))
+    args = ["import", "xsens-mt", "--sensor", f"left_foot={a}", "--sensor", f"right_foot={b}"]
+    assert main([*args, "--out", str(tmp_path / "s"), "--no-trim", "--subject", "S07"]) == 0
+    meta = read_metadata(tmp_path / "s")
+    assert meta["subject"] == "S07" and [s["n_samples"] for s in meta["sensors"]] == [20, 25]
+    assert main([*args, "--out", str(tmp_path / "t"), "--rate-hz", "50"]) == 0
+    assert read_samples(tmp_path / "t", "left_foot").rate_hz == pytest.approx(50.0)
