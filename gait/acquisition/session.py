@@ -149,10 +149,22 @@ class AcquisitionSession:
         return self._loop.time() - self._t0_s
 
     def health(self) -> dict[str, SensorHealth]:
-        """Health of every sensor by placement (callable during and after the session)."""
-        self._decode_pending()
+        """Health of every sensor by placement (during and after the session).
+
+        On the session's loop thread pending packets are decoded first; from another thread the snapshot
+        is at most ``DECODE_INTERVAL_S`` old and nothing is touched.
+        """
+        if self._on_loop_thread():
+            self._decode_pending()
         now = self.now_s()
         return {p: ch.health.snapshot(now) for p, ch in self._channels.items()}
+
+    def _on_loop_thread(self) -> bool:
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        return running is self._loop or (running is None and (self._loop is None or self._end_s is not None))
 
     # -- lifecycle -----------------------------------------------------------------------------------
     async def start(self, wait_connected: bool = True) -> None:
