@@ -1,6 +1,5 @@
 """Events on the synthetic walker against its true IC/TC (realistic sensor errors, calibrated axes)."""
 
-import numpy as np
 import pytest
 
 simulate_mod = pytest.importorskip("gait.simulate")
@@ -13,7 +12,5 @@ def test_synthetic_initial_contact_and_toe_off():
     for name, (ic, tc) in matches.items():
         assert ic.recall == 1.0 and ic.precision == 1.0, name
         assert ic.mae_s < 0.020, name
-        assert tc.recall == 1.0 and tc.precision >= 0.95, name
-        # The walker puts TC at the gyro zero crossing; real annotations (Voisard) put it halfway between the
-        # push-off minimum and that crossing, which this detector follows: a known 20-30 ms offset.
-        assert np.mean(tc.errors_s) < 0 and tc.mae_s < 0.040, name
+        assert tc.recall == 1.0 and tc.precision >= 0.95, name  # extra: gait-initiation toe-offs
+        assert tc.mae_s < 0.020, name
