@@ -1,13 +1,14 @@
 """Acquisition CPU share: four virtual sensors streaming in real time through bleak into the session.
 
-Each case streams for ``WALL_S`` seconds of real time on an ordinary asyncio loop and reports process CPU time
-divided by wall time (share of one core) over the streaming window only (connection setup excluded).
+Each run streams for ``WALL_S`` seconds of real time (median of ``REPEATS`` runs) on an ordinary asyncio
+loop and reports process CPU time divided by wall time (share of one core) over the streaming window only
+(connection setup excluded).
 
-- ``peripherals only``: the same virtual sensors and bleak clients, with the profile's start steps and a
+- ``peripherals``: the same virtual sensors and bleak clients, with the profile's start steps and a
   callback that does nothing: what the virtual peripherals and bleak's delivery cost by themselves.
 - ``acquisition``: :class:`AcquisitionSession` (supervisors, queue, health decoding with the vectorised
   decoder) feeding a do-nothing consumer. The acquisition's own share is this minus the baseline above.
-- ``+ recording``: the same with a :class:`SessionWriter` (background fsync thread) as the consumer.
+- ``recording``: the same with a :class:`SessionWriter` (background fsync thread) as the consumer.
 
 Target (issue 3): acquiring and decoding four sensors at 400 Hz under 15 % of one core.
 """
@@ -24,7 +25,9 @@ from gait.acquisition.steps import run_steps
 from gait.virtual.rig import build_rig, motion_block
 
 PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
-WALL_S = 8.0
+WALL_S = 5.0
+REPEATS = 3
+MODES = ("peripherals", "acquisition", "recording")
 RATE_HZ = 400.0
 TARGET_PCT = 15.0
 
@@ -106,36 +109,45 @@ def _case(name: str, samples_per_packet: int | None, mode: str, tmp: Path) -> di
     return result
 
 
+def _median_case(label: str, n: int, mode: str, tmp: Path) -> dict:
+    """Median run (by CPU %) of ``REPEATS``: the machine is shared, single runs are noisy."""
+    runs = [_case(f"{label} {mode} {k}", n, mode, tmp) for k in range(REPEATS)]
+    runs.sort(key=lambda r: r["cpu_pct"])
+    return {**runs[len(runs) // 2], "cpu_pct_runs": [round(r["cpu_pct"], 2) for r in runs]}
+
+
 def main() -> dict:
     cases = [
         ("8 samples/notification", 8),  # the DIY layout at 400 Hz: 50 notifications/s per sensor
         ("1 sample/notification", 1),  # worst case: 400 notifications/s per sensor
     ]
-    results: dict = {"wall_s_per_case": WALL_S, "rate_hz": RATE_HZ, "sensors": len(PLACEMENTS), "cases": {}}
-    print(f"4 virtual diy_open_v1 sensors at {RATE_HZ:g} Hz, {WALL_S:g} s real time per case; "
-          "CPU = process CPU time / wall time (share of one core)")
-    print(f"{'layout':<24} {'mode':<14} {'notif/s':>8} {'CPU %':>7} {'acq. CPU % (minus baseline)':>28}")
+    results: dict = {"wall_s_per_run": WALL_S, "repeats": REPEATS, "rate_hz": RATE_HZ,
+                     "sensors": len(PLACEMENTS), "cases": {}}
+    print(f"4 virtual diy_open_v1 sensors at {RATE_HZ:g} Hz, {WALL_S:g} s real time per run, median of "
+          f"{REPEATS}; CPU = process CPU time / wall time (share of one core)")
+    print(f"{'layout':<24} {'mode':<14} {'notif/s':>8} {'CPU %':>7} {'minus peripherals':>18}")
     with tempfile.TemporaryDirectory() as tmp:
         for label, n in cases:
-            base = _case(label, n, "peripherals", Path(tmp))
-            row = {"peripherals_only": base}
-            rate = base["notifications_per_s"]
-            print(f"{label:<24} {'peripherals':<14} {rate:8.0f} {base['cpu_pct']:7.1f}")
-            for mode in ("acquisition", "recording"):
-                r = _case(f"{label} {mode}", n, mode, Path(tmp))
-                r["acquisition_cpu_pct"] = r["cpu_pct"] - base["cpu_pct"]
-                row[mode] = r
-                print(f"{'':<24} {mode:<14} {r['notifications_per_s']:8.0f} {r['cpu_pct']:7.1f} "
-                      f"{r['acquisition_cpu_pct']:28.1f}")
+            row = {mode: _median_case(label, n, mode, Path(tmp)) for mode in MODES}
+            base = row["peripherals"]["cpu_pct"]
+            for mode in MODES:
+                r = row[mode]
+                r["acquisition_cpu_pct"] = r["cpu_pct"] - base
+                extra = "" if mode == "peripherals" else f"{r['acquisition_cpu_pct']:18.1f}"
+                name = label if mode == "peripherals" else ""
+                print(f"{name:<24} {mode:<14} {r['notifications_per_s']:8.0f} {r['cpu_pct']:7.1f} {extra}")
             results["cases"][label] = row
     main_case = results["cases"]["8 samples/notification"]["acquisition"]
-    results["targets"] = [{
-        "name": "acquire+decode 4 sensors @400 Hz, CPU % of one core (virtual peripherals' cost subtracted)",
-        "value": round(main_case["acquisition_cpu_pct"], 2), "target": f"< {TARGET_PCT:g}",
-        "met": main_case["acquisition_cpu_pct"] < TARGET_PCT,
-    }]
-    print(f"target: {results['targets'][0]['name']}: {results['targets'][0]['value']} % "
-          f"({'met' if results['targets'][0]['met'] else 'NOT met'}, target < {TARGET_PCT:g} %)")
+    results["targets"] = [
+        {"name": "acquire+decode 4 sensors @400 Hz incl. virtual peripherals, CPU % of one core",
+         "value": round(main_case["cpu_pct"], 2), "target": f"< {TARGET_PCT:g}",
+         "met": main_case["cpu_pct"] < TARGET_PCT},
+        {"name": "same, virtual peripherals' own cost subtracted",
+         "value": round(main_case["acquisition_cpu_pct"], 2), "target": f"< {TARGET_PCT:g}",
+         "met": main_case["acquisition_cpu_pct"] < TARGET_PCT},
+    ]
+    for t in results["targets"]:
+        print(f"target: {t['name']}: {t['value']} % ({'met' if t['met'] else 'NOT met'}, {t['target']} %)")
     return results
 
 
