@@ -79,6 +79,26 @@ def test_four_mixed_sensors_survive_five_drops_each_with_exact_loss(caplog):
     assert block.rate_hz == pytest.approx(200.0, rel=1e-3) and abs(block.gyr_rps).max() > 1.0
 
 
+def test_gaps_corruption_bursts_and_drift_through_the_session_are_accounted():
+    faults = FaultPlan(seq_gaps=((4.0, 3), (9.0, 2)), corrupt_at_s=(6.0, 12.0), bursts=((7.0, 0.5),),
+                       clock_drift_ppm=80.0)
+    rig = rig_for(15.0, {"left_shank": faults}, {"left_shank": "diy_open_v1"}, ("left_shank",))
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [], rig.backend)
+        await session.start()
+        await rig.sensors["left_shank"].finished.wait()
+        await session.stop()
+        return session.health()["left_shank"]
+
+    health = run_virtual(main())
+    injected = rig.sensors["left_shank"].injected
+    assert injected.lost_seq_gap == 5 and injected.corrupted == 2 and injected.burst_held > 0
+    assert health.bad_packets == injected.corrupted  # rejected with a reason, not decoded
+    assert health.lost_packets == injected.lost + injected.corrupted  # a rejected packet is a sequence hole
+    assert health.packets == injected.packets_sent and health.drops == 0
+
+
 def test_cancelling_run_stops_sensors_and_flushes_every_consumer():
     rig = rig_for(30.0, profiles={p: "diy_open_v1" for p in PLACEMENTS}, placements=PLACEMENTS[:2])
     consumers = [Recorder(), Recorder()]
