@@ -56,7 +56,12 @@ def _bleak_uuid(uuid: UUID) -> str:
 
 
 class BumbleWorld:
-    """One LocalLink with a central (used by the bleak backends) and any number of peripherals."""
+    """One LocalLink with a central (used by the bleak backends) and any number of peripherals.
+
+    Create it inside the running event loop (Bumble's controllers bind to it), add sensors with
+    ``VirtualSensor(..., peripheral_factory=world.peripheral_factory())``, then ``await world.power_on()``.
+    It also runs on :func:`gait.virtual.clock.run_virtual` (Bumble's timers are plain asyncio timers).
+    """
 
     CENTRAL_ADDRESS = "F0:F0:F0:F0:F0:F0"
 
