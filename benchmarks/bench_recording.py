@@ -46,21 +46,27 @@ def _stream(duration_s: float, per_packet: int) -> list[Packet]:
     return out
 
 
-def _paced(packets: list[Packet], consumer) -> tuple[float, float]:
-    """Deliver in real time in 10 ms ticks; returns (process CPU s, wall s) including the consumer's close."""
+def _paced(packets: list[Packet], consumer) -> tuple[float, float, list[int]]:
+    """Deliver in real time in 10 ms ticks: (process CPU s, wall s, on_packet call times ns).
+
+    CPU and wall include the consumer's close; the call times show what the acquisition loop waits for.
+    """
     cpu0, wall0 = time.process_time(), time.monotonic()
-    i, tick = 0, 0
+    clock_ns = time.perf_counter_ns
+    i, tick, calls = 0, 0, []
     while i < len(packets):
         tick += 1
         now = tick * TICK_S
         while i < len(packets) and packets[i].host_time_s <= now:
             if consumer is not None:
+                t0 = clock_ns()
                 consumer.on_packet(packets[i])
+                calls.append(clock_ns() - t0)
             i += 1
         time.sleep(max(0.0, wall0 + now - time.monotonic()))
     if consumer is not None:
         consumer.close()
-    return time.process_time() - cpu0, time.monotonic() - wall0
+    return time.process_time() - cpu0, time.monotonic() - wall0, calls
 
 
 def _writer(folder: Path) -> SessionWriter:
@@ -70,12 +76,13 @@ def _writer(folder: Path) -> SessionWriter:
 
 def bench_paced(tmp: Path, per_packet: int) -> dict:
     packets = _stream(PACED_S, per_packet)
-    base_cpu, base_wall = _paced(packets, None)
-    rec_cpu, rec_wall = _paced(packets, _writer(tmp / f"paced{per_packet}"))
+    base_cpu, _, _ = _paced(packets, None)
+    rec_cpu, rec_wall, calls_ns = _paced(packets, _writer(tmp / f"paced{per_packet}"))
     cost_pct = 100.0 * (rec_cpu - base_cpu) / rec_wall
     return {"samples_per_packet": per_packet, "packets_per_s": len(packets) / PACED_S,
             "baseline_cpu_s": base_cpu, "writer_cpu_s": rec_cpu, "wall_s": rec_wall,
-            "cost_pct_core": cost_pct}
+            "cost_pct_core": cost_pct, "on_packet_p99_us": float(np.percentile(calls_ns, 99)) / 1e3,
+            "on_packet_max_us": max(calls_ns) / 1e3}
 
 
 def bench_throughput(tmp: Path) -> dict:
@@ -108,10 +115,11 @@ def main() -> dict:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{'samples/packet':>14} {'packets/s':>10} {'baseline CPU s':>15} {'with writer CPU s':>18} "
-          f"{'wall s':>7} {'writer % core':>13}")
+          f"{'wall s':>7} {'writer % core':>13} {'on_packet p99/max us':>21}")
     for r in paced:
         print(f"{r['samples_per_packet']:>14} {r['packets_per_s']:>10.0f} {r['baseline_cpu_s']:>15.3f} "
-              f"{r['writer_cpu_s']:>18.3f} {r['wall_s']:>7.2f} {r['cost_pct_core']:>13.2f}")
+              f"{r['writer_cpu_s']:>18.3f} {r['wall_s']:>7.2f} {r['cost_pct_core']:>13.2f} "
+              f"{r['on_packet_p99_us']:>10.1f}/{r['on_packet_max_us']:<10.1f}")
     print(f"one minute of 4 x 400 Hz at 1 sample/packet ({thr['packets']} packets, "
           f"{thr['bytes_per_s_recorded'] / 1024:.0f} KiB/s): write {thr['write_x_realtime']:.0f}x real time, "
           f"read {thr['read_x_realtime']:.0f}x, load_samples (decode) {thr['load_samples_x_realtime']:.0f}x")
