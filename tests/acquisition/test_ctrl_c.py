@@ -18,12 +18,15 @@ def test_sigint_ends_a_virtual_recording_cleanly(tmp_path):
          "--duration", "40", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out / "packets.log").exists():
-        time.sleep(0.2)
-    time.sleep(2.0)  # stream for a moment
+    seen = []
+    for line in proc.stderr:  # wait until every sensor streams (the status printer says so)
+        seen.append(line)
+        if line.startswith("[recording"):
+            break
+    time.sleep(1.5)  # stream for a moment
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    _, rest = proc.communicate(timeout=60)
+    err = "".join(seen) + rest
     assert proc.returncode == 0, err
     assert "stopped by Ctrl-C" in err and "Traceback" not in err
     meta = json.loads((out / "session.json").read_text())
