@@ -14,6 +14,7 @@ from gait.decode import PacketDecoder
 from gait.errors import GaitError
 from gait.recording.reader import SessionReader, load_samples
 from gait.recording.replay import replay, replay_async
+from gait.recording.status import SensorStatus
 from gait.types import SampleBlock
 
 
@@ -135,3 +136,19 @@ def test_cli_replay_runs_the_live_analyser_on_a_sample_session(capsys):
     assert [side for side, _, _ in found] == ["left", "right"], line
     for _, strides, cadence in found:  # the walker: 45 s, ~28 strides per side at 114 steps/min
         assert int(strides) >= 20 and 105 <= int(cadence) <= 125
+
+
+def test_replay_equals_direct_read_for_every_profile_of_a_sample_session():
+    """Three firmware profiles (device clock, configured rate, host clock) through the live decoding path."""
+    session = SessionReader(Path(__file__).resolve().parents[2] / "recordings" / "SYN01-shoe_b")
+    got: dict[str, list] = {}
+    status = SensorStatus(session.sensor_profiles(), session.sensor_rates(),
+                          on_block=lambda b: got.setdefault(b.sensor, []).append(b))
+    replay(session, [status], speed=None)
+    direct = load_samples(session)
+    assert len({s["profile"] for s in session.meta["sensors"]}) == 3 and sorted(got) == sorted(direct)
+    for name, block in direct.items():
+        live = _concat(got[name])
+        assert live.clock == block.clock
+        for key in ("t_s", "acc_mps2", "gyr_rps"):
+            np.testing.assert_array_equal(getattr(live, key), getattr(block, key))
