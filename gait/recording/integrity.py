@@ -170,7 +170,8 @@ def format_report(report: IntegrityReport, max_items: int = 10) -> list[str]:
         if len(report.damage) > max_items:
             lines.append(f"    ... and {len(report.damage) - max_items} more (use --json for all)")
         lines.append("  end: " + ("closed cleanly" if report.closed_cleanly else
-                                  "NOT closed cleanly (no end record): the recording was cut off"))
+                                  "NOT closed cleanly (no end record): the recording was cut off "
+                                  "(crash, kill, power loss) or is still running"))
     for name, problem in report.sample_files.items():
         lines.append(f"  {SAMPLES_DIR}/{name}.npz: {problem}")
     for name, s in report.sensors.items():
@@ -219,6 +220,7 @@ def repair_session(session_dir: Path, out_dir: Path | None = None) -> RepairResu
     dropped = _copy_sample_files(reader.path, target)
     kept = _write_clean_log(reader, scan, target) if reader.has_log else 0
     meta = dict(reader.meta) if reader.metadata_error is None else _rebuilt_metadata(scan)
+    meta["status"] = "closed"  # the copy ends with an END record; 'repair' says what happened
     meta["repair"] = {
         "from": str(reader.path), "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "records_kept": kept, "metadata_rebuilt": reader.metadata_error is not None,
