@@ -25,6 +25,7 @@ from gait.types import Packet, PacketConsumer
 log = logging.getLogger(__name__)
 
 DECODE_INTERVAL_S = 0.25
+STOP_GRACE_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,10 @@ class AcquisitionSession:
         for sup in self._supervisors:
             await sup.stop()
         if self._tasks:
+            # a supervisor in the middle of a scan or connection attempt is cancelled after a grace period
+            _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE_S)
+            for task in pending:
+                task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
         for task in self._background:
             task.cancel()

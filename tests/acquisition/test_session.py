@@ -10,7 +10,7 @@ from gait.acquisition import AcquisitionSession, LinkState, ReconnectPolicy, Sen
 from gait.decode import decode_packets
 from gait.errors import GaitError
 from gait.virtual.clock import run_virtual
-from gait.virtual.faults import FaultPlan
+from gait.virtual.faults import FaultPlan, LinkDrop
 from gait.virtual.rig import build_rig, motion_block, simulated_rig
 
 PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
@@ -207,3 +207,20 @@ def test_no_bluetooth_stack_fails_at_once_with_advice():
         return loop.time()
 
     assert run_virtual(main()) < 1.0
+
+
+def test_stop_does_not_wait_for_a_sensor_that_is_out_of_range():
+    gone = FaultPlan(drops=(LinkDrop(2.0, 60.0),))
+    rig = rig_for(30.0, {"left_shank": gone}, {"left_shank": "diy_open_v1"}, ("left_shank",))
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [], rig.backend)
+        await session.start()
+        await asyncio.sleep(3.0)  # the sensor is gone: its supervisor is scanning for it
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        await session.stop()
+        return loop.time() - t0, session.health()["left_shank"]
+
+    stop_s, health = run_virtual(main())
+    assert stop_s <= 3.5 and health.state is LinkState.STOPPED and health.drops == 1
