@@ -135,6 +135,7 @@ class HealthTracker:
             self._dropped_at_s = None
         self._ever_connected = True
         h.state = LinkState.STREAMING
+        h.last_error = None  # streaming again: an old failure would only confuse the status display
 
     def dropped(self, now_s: float) -> None:
         self.current.drops += 1

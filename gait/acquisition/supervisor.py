@@ -89,7 +89,6 @@ class SensorSupervisor:
         self._stopping = asyncio.Event()
         self._lost = asyncio.Event()
         self._client: BleakClient | None = None
-        self._device: BLEDevice | None = None
 
     # -- public --------------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -141,7 +140,7 @@ class SensorSupervisor:
         steps = self.profile.connect_steps(self.rate_hz)
         await run_steps(client, steps, self._on_notify, self._policy.step_timeout_s)
         if not client.is_connected:
-            raise BleakError(f"{self.placement}: link lost while starting the sensor")
+            raise BleakError("link lost while starting the sensor")
         self._health.connected(self._clock())
         await self._wait_any(self._lost, self._stopping)
         if self._lost.is_set() and not self._stopping.is_set():
@@ -149,7 +148,7 @@ class SensorSupervisor:
             self._client = None
 
     async def _find(self) -> BLEDevice:
-        """Scan for the address (also refreshes RSSI); reuse the last device object when it is silent."""
+        """Scan for the address (also refreshes RSSI from its advertisement)."""
         self._health.set_state(LinkState.SCANNING)
 
         def wanted(device, adv) -> bool:
@@ -167,7 +166,6 @@ class SensorSupervisor:
         if device is None:
             raise _NotSeen(f"not seen while scanning for {self._policy.scan_timeout_s:g} s; is it switched "
                            "on, charged and within a few metres?")
-        self._device = device
         return device
 
     def _on_notify(self, _characteristic, data: bytearray) -> None:
