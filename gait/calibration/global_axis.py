@@ -1,15 +1,15 @@
 """Walking direction referenced to the standing pose, from horizontal acceleration in a heading-stable frame.
 
 The principal axis of the angular velocity is the axis a segment actually rotates about during gait. For the
-shank that axis is tilted by the frontal/transverse motion that accompanies the swing (≈ 5–10° in our walker,
-whose shank carries the ankle eversion), so it is not the frame the segment has in the standing pose. ISB puts
-zero at the standing calibration pose with all segment frames aligned (X forward along the walking
-direction, Y up, Z right). So: estimate the sensor orientation (6D VQF; its rest detection removes the gyro
-bias while standing, keeping the heading stable), rotate the specific force to the earth frame, remove
-gravity, and take the principal *horizontal* axis of the acceleration over the first straight walking bout:
-fore-aft accelerations (push-off, swing) dominate mediolateral ones by two orders of magnitude in variance.
-That line, expressed in the sensor frame of the standing pose, is the segment's X axis (up to sign). It
-assumes the subject stood facing the direction in which they then walked.
+shank that axis is tilted by the frontal/transverse motion that accompanies the swing (≈ 5–10° in our
+walker, whose shank carries the ankle eversion), so it is not the frame the segment has in the standing
+pose. ISB puts zero at the standing calibration pose with all segment frames aligned (X forward along the
+walking direction, Y up, Z right). So: estimate the sensor orientation (6D VQF; its rest detection removes
+the gyro bias while standing, keeping the heading stable), rotate the specific force to the earth frame,
+remove gravity, and take the principal *horizontal* axis of the acceleration over the straight walking bout
+next to the standing window: fore-aft accelerations (push-off, swing) dominate mediolateral ones by two
+orders of magnitude in variance. That line, expressed in the sensor frame of the standing pose, is the
+segment's X axis (up to sign). It assumes the subject stood facing the direction in which they then walked.
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.ndimage import uniform_filter1d
+from scipy.signal import butter, sosfiltfilt
 from scipy.spatial.transform import Rotation
 
-from gait.conventions import GRAVITY_MPS2
 from gait.orientation import ImuSeries, get_estimator
 
 #: A turn is where the 2-s mean rotation rate about the vertical exceeds this (rad/s; 180° in 3 s ≈ 1 rad/s).
 TURN_RATE_RPS = 0.25
+#: Horizontal accelerations are low-passed at this frequency before the direction fit (Hz).
+LOWPASS_HZ = 4.0
 #: Use at most this much straight walking after the standing window (s): heading drift grows with time.
 MAX_BOUT_S = 20.0
 
@@ -49,19 +51,26 @@ def sensor_orientation_enu(t_s: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.nd
 
 
 def _straight_bout(
-    t_s: np.ndarray, yaw_rate_rps: np.ndarray, after: np.ndarray, moving: np.ndarray
+    t_s: np.ndarray, yaw_rate_rps: np.ndarray, standing_window: tuple[float, float], moving: np.ndarray
 ) -> np.ndarray:
-    """First walking stretch after ``after`` begins, up to the first turn or ``MAX_BOUT_S``."""
+    """Straight walking next to the standing window: the first stretch after it (up to the first turn or
+    ``MAX_BOUT_S``), or, when nothing follows (standing at the end), the last stretch before it."""
     rate_hz = 1.0 / float(np.median(np.diff(t_s)))
     mean_yaw_rate = uniform_filter1d(yaw_rate_rps, max(1, int(2.0 * rate_hz)), mode="nearest")
     turning = np.abs(mean_yaw_rate) > TURN_RATE_RPS
-    walking = after & moving
-    if not np.any(walking):
-        return walking
-    start = t_s[np.flatnonzero(walking)[0]]
-    turns = np.flatnonzero(walking & turning)
-    stop = min(t_s[turns[0]] if len(turns) else np.inf, start + MAX_BOUT_S)
-    return walking & ~turning & (t_s < stop)
+    after = moving & (t_s > standing_window[1])
+    if np.count_nonzero(after) >= rate_hz:
+        start = t_s[np.flatnonzero(after)[0]]
+        turns = np.flatnonzero(after & turning)
+        stop = min(t_s[turns[0]] if len(turns) else np.inf, start + MAX_BOUT_S)
+        return after & ~turning & (t_s < stop)
+    before = moving & (t_s < standing_window[0])
+    if not np.any(before):
+        return before
+    end = t_s[np.flatnonzero(before)[-1]]
+    turns = np.flatnonzero(before & turning)
+    begin = max(t_s[turns[-1]] if len(turns) else -np.inf, end - MAX_BOUT_S)
+    return before & ~turning & (t_s > begin)
 
 
 def standing_pose_forward(
@@ -73,11 +82,16 @@ def standing_pose_forward(
 ) -> ForwardLine | None:
     """Walking-direction line in the standing-pose sensor frame; ``None`` without 1 s of straight walking."""
     rot = Rotation.from_quat(sensor_orientation_enu(t_s, acc_mps2, gyr_rps), scalar_first=True)
-    bout = _straight_bout(t_s, rot.apply(gyr_rps)[:, 2], t_s > standing_window[1], moving)
+    bout = _straight_bout(t_s, rot.apply(gyr_rps)[:, 2], standing_window, moving)
     if t_s[bout].size < 2 or np.count_nonzero(bout) * float(np.median(np.diff(t_s))) < 1.0:
         return None
-    free_acc = rot[bout].apply(acc_mps2[bout]) - np.array([0.0, 0.0, GRAVITY_MPS2])
-    horizontal = free_acc[:, :2] - free_acc[:, :2].mean(axis=0)
+    rate_hz = 1.0 / float(np.median(np.diff(t_s)))
+    free_acc = rot.apply(acc_mps2)[:, :2]
+    # impacts excite every direction; the progression signal is in the slow fore-aft swing (< LOWPASS_HZ)
+    free_acc = sosfiltfilt(
+        butter(2, min(LOWPASS_HZ, 0.4 * rate_hz), fs=rate_hz, output="sos"), free_acc, axis=0
+    )
+    horizontal = free_acc[bout] - free_acc[bout].mean(axis=0)
     eigval, eigvec = np.linalg.eigh(horizontal.T @ horizontal)
     stand = (t_s >= standing_window[0]) & (t_s <= standing_window[1])
     axis_sensor = rot[stand].mean().inv().apply([*eigvec[:, -1], 0.0])
