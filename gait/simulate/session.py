@@ -21,7 +21,8 @@ import numpy as np
 
 from gait import __version__
 from gait.errors import GaitError
-from gait.recording.metadata import METADATA_FILE, write_metadata
+from gait.io.session_out import check_out_dir as check_import_out_dir
+from gait.recording.metadata import write_metadata
 from gait.recording.samples import write_samples
 from gait.simulate.truth import Truth
 
@@ -30,12 +31,11 @@ TRUTH_SCHEMA = "gait.truth/1"
 
 
 def check_out_dir(out_dir: Path, overwrite: bool = False) -> Path:
-    """Fail early (GaitError) if ``out_dir`` is not a folder we may write a new session into."""
-    out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise GaitError(f"{out_dir}: exists and is not a folder; choose another output folder")
-    if (out_dir / METADATA_FILE).exists() and not overwrite:
-        raise GaitError(f"{out_dir}: a session already exists there; choose another folder or pass --force")
+    """Fail early (GaitError) if ``out_dir`` is not a folder we may write a new session into.
+
+    The importers' check (not a file, no session there unless ``overwrite``) plus a real write probe.
+    """
+    out_dir = check_import_out_dir(out_dir, overwrite)
     try:
         (out_dir / TRUTH_DIR).mkdir(parents=True, exist_ok=True)
         probe = out_dir / ".write-test"
