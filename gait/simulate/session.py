@@ -3,7 +3,7 @@
 Layout (documented in ``docs/walker.md``)::
 
     session.json          source "simulated", subject, condition, sensors, calibration windows, simulation
-    samples/<p>.npz       device-clock samples (gait.recording.samples)
+    samples/<p>.npz       samples on the session (= true) clock (gait.recording.samples contract)
     truth/truth.npz       t_s, quat_<placement> (N,4 wxyz segment→global), angles_<side> (N,3 α β γ deg),
                           foot_pos_<side> (N,3 m), ic_<side>_s, tc_<side>_s, mount_<placement> (4,)
     truth/truth.json      schema gait.truth/1: rate, events, per-stride metrics, mounting, clocks, windows
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from gait.io.session_out import check_out_dir as check_import_out_dir
 from gait.recording.metadata import write_metadata
 from gait.recording.samples import write_samples
 from gait.simulate.truth import Truth
+from gait.types import SampleBlock
 
 TRUTH_DIR = "truth"
 TRUTH_SCHEMA = "gait.truth/1"
@@ -44,6 +46,19 @@ def check_out_dir(out_dir: Path, overwrite: bool = False) -> Path:
     except OSError as exc:
         raise GaitError(f"{out_dir}: cannot write there ({exc.strerror}); choose a writable folder") from None
     return out_dir
+
+
+def on_session_clock(block: SampleBlock, truth: Truth) -> SampleBlock:
+    """The block with its device times mapped exactly to the true (= session) clock.
+
+    ``samples/`` holds session-clock times by contract (gait.recording.samples), so a stored simulation is
+    read like an import; the in-memory :class:`SimResult` keeps device clocks for testing synchronisation.
+    """
+    if block.clock == "session":
+        return block
+    clock = truth.clock[block.sensor]
+    t_true = (block.t_s - clock["offset_s"]) / (1.0 + clock["drift_ppm"] * 1e-6)
+    return replace(block, t_s=t_true, clock="session")
 
 
 def _truth_arrays(truth: Truth) -> dict[str, np.ndarray]:
@@ -83,13 +98,13 @@ def write_session(result, out_dir, *, subject: str = "SIM-001", overwrite: bool 
     out_dir = check_out_dir(Path(out_dir), overwrite)
     try:
         for block in result.blocks.values():
-            write_samples(out_dir, block)
+            write_samples(out_dir, on_session_clock(block, result.truth))
         np.savez(out_dir / TRUTH_DIR / "truth.npz", **_truth_arrays(result.truth))
         text = json.dumps(_truth_json(result.truth), indent=1) + "\n"
         (out_dir / TRUTH_DIR / "truth.json").write_text(text, encoding="utf-8")
         sensors = [{"placement": p, "profile": "simulated", "address": None, "n_samples": len(b),
-                    "rate_hz": result.rate_hz, "clock": b.clock, "magnetometer": b.mag_uT is not None}
-                   for p, b in result.blocks.items()]
+                    "rate_hz": result.rate_hz, "magnetometer": b.mag_uT is not None,
+                    "device_clock": result.truth.clock[p]} for p, b in result.blocks.items()]
         key = f"{result.scenario}-{result.seed}-{result.rate_hz}-{result.parameters.get('duration_s')}"
         meta = {
             "id": uuid.uuid5(uuid.NAMESPACE_URL, f"gait-sim:{key}:{uuid.uuid4()}").hex[:12],

@@ -44,6 +44,10 @@ def test_session_round_trip(tmp_path, realistic_normal):
     assert {s["placement"] for s in meta["sensors"]} == set(PLACEMENTS)
     block = read_samples(out, "left_foot")
     np.testing.assert_array_equal(block.gyr_rps, realistic_normal.blocks["left_foot"].gyr_rps)
+    # stored on the session (true) clock: sample n was taken at n / (rate · (1 + drift))
+    drift = realistic_normal.truth.clock["left_foot"]["drift_ppm"] * 1e-6
+    np.testing.assert_allclose(block.t_s, np.arange(len(block)) / (200.0 * (1 + drift)), atol=1e-9)
+    assert meta["sensors"][0]["device_clock"] == realistic_normal.truth.clock[meta["sensors"][0]["placement"]]
     truth = load_truth(out)
     np.testing.assert_array_equal(truth.quat_wxyz["right_shank"],
                                   realistic_normal.truth.quat_wxyz["right_shank"])
