@@ -12,7 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from gait.metrics import METRICS
-from gait.stats import difference_ci, robust_summary
+from gait.stats import N_BOOTSTRAP, difference_ci, robust_summary
+
+#: Bootstrap work cap: resamples × strides per group. Sessions of thousands of strides (an hour of walking)
+#: get fewer resamples (never below MIN_BOOTSTRAP); their CIs are narrow and this keeps analysis fast.
+MAX_BOOTSTRAP_VALUES = 1_000_000
+MIN_BOOTSTRAP = 400
 
 MDC_SOURCE = "biomech.md §3.5 (provisional engineering estimates [E], replace after a test-retest study)"
 ERROR_BAR_SOURCE = "biomech.md §3.4 (provisional displayed error bars [E] until own validation exists)"
@@ -88,7 +93,9 @@ def difference(metric: str, a, b, mdc_kind: str, seed: int = 0) -> dict:
     if arr_a.size == 0 or arr_b.size == 0:
         return out
     diff = float(np.median(arr_b) - np.median(arr_a))
-    ci = difference_ci(arr_a, arr_b, seed=seed)[1:] if min(arr_a.size, arr_b.size) >= 2 else None
+    n_boot = int(np.clip(MAX_BOOTSTRAP_VALUES // max(arr_a.size, arr_b.size), MIN_BOOTSTRAP, N_BOOTSTRAP))
+    enough = min(arr_a.size, arr_b.size) >= 2
+    ci = difference_ci(arr_a, arr_b, n_boot=n_boot, seed=seed)[1:] if enough else None
     specs = MDC.get(metric)
     mdc = _resolve(specs[0 if mdc_kind == "same_session" else 1], float(np.median(arr_a))) if specs else None
     out.update(difference=diff, ci95=list(ci) if ci else None, mdc=mdc, verdict=judge(diff, ci, mdc))

@@ -27,23 +27,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.spatial.transform import Rotation
 
-from gait.kinematics import ankle_angles_deg, heading_deg, rotation
+from gait.kinematics import ankle_angles_deg, heading_deg, quat_multiply
 
 #: Length of the blocks over which the drift of the relative heading is estimated (biomech.md §2.4: ≥ 5–10 s).
 DRIFT_BLOCK_S = 8.0
 _STEP_DEG = 0.5
-_MAX_BLOCK_SAMPLES = 400  # a least-squares fit of one scalar does not need every sample
+_MAX_BLOCK_SAMPLES = 250  # a least-squares fit of one scalar does not need every sample
 REFERENCE_BLOCKS = 4  # blocks fitted by a line to refer the drift back to the standing window
 
 
 def rotate_about_vertical(q_wxyz: np.ndarray, delta_deg: np.ndarray | float) -> np.ndarray:
     """Pre-multiply segment→global quaternions by ``delta_deg`` about the global vertical (+Y)."""
     q = np.atleast_2d(q_wxyz)
-    delta_rad = np.radians(np.broadcast_to(np.asarray(delta_deg, dtype=float), (q.shape[0],)))
-    turn = Rotation.from_rotvec(np.outer(delta_rad, [0.0, 1.0, 0.0]))
-    return (turn * rotation(q)).as_quat(scalar_first=True)
+    half_rad = 0.5 * np.radians(np.broadcast_to(np.asarray(delta_deg, dtype=float), (q.shape[0],)))
+    zero = np.zeros_like(half_rad)
+    turn = np.column_stack([np.cos(half_rad), zero, np.sin(half_rad), zero])
+    return quat_multiply(turn, q)
 
 
 def standing_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> float:
@@ -52,7 +52,7 @@ def standing_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> fl
     return float(np.degrees(np.arctan2(np.sin(diff_rad).mean(), np.cos(diff_rad).mean())))
 
 
-def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iterations: int = 3) -> float:
+def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iterations: int = 2) -> float:
     """Offset δ minimising Σ(β² + γ²) over the samples: the talocrural-hinge (1-DoF) heading estimate.
 
     Gauss–Newton on the scalar δ with a numerical derivative; the side does not matter (squares).
@@ -160,6 +160,6 @@ def correct_relative_heading(
     start = float(t_s[0]) if walk_start_s is None else walk_start_s
     base = heading.standing_deg or 0.0
     for b0, b1 in block_edges(start, float(t_s[-1]), block_s):
-        sel = (t_s >= b0) & (t_s < b1)
+        sel = slice(int(np.searchsorted(t_s, b0)), int(np.searchsorted(t_s, b1)))  # [b0, b1)
         heading.add_block(t_s[sel], q_shank_wxyz[sel], rotate_about_vertical(q_foot_wxyz[sel], base))
     return rotate_about_vertical(q_foot_wxyz, heading.offset_deg(t_s)), heading

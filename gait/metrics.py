@@ -187,9 +187,22 @@ _GROUPS = (
 SIGNAL_METRICS = {signal: names for signal, names, _, _ in _GROUPS}
 
 
+def _local(curves: SideCurves, stride: Stride) -> SideCurves:
+    """The curves cut to the stride (plus its ZUPT interval): keeps per-stride work independent of length."""
+    times = [stride.ic_s, stride.next_ic_s, stride.mid_stance_s or stride.ic_s,
+             stride.next_mid_stance_s or stride.next_ic_s]
+    i0 = max(int(np.searchsorted(curves.t_s, min(times))) - 2, 0)
+    i1 = int(np.searchsorted(curves.t_s, max(times), side="right")) + 2
+    cut = {name: None if getattr(curves, name) is None else getattr(curves, name)[i0:i1]
+           for name in ("t_s", "angles_deg", "rates_dps", "shank_ir_rate_dps", "foot_acc_global_mps2")}
+    return SideCurves(**cut, missing=curves.missing)
+
+
 def compute_stride_metrics(stride: Stride, curves: SideCurves | None) -> Stride:
     """Fill ``stride.metrics`` (every name in :data:`METRICS`) and ``stride.unavailable`` in place."""
     stride.metrics = dict(temporal_metrics(stride.ic_s, stride.tc_s, stride.next_ic_s))
+    if curves is not None:
+        curves = _local(curves, stride)
     for signal, names, func, args in _GROUPS:
         data = getattr(curves, signal) if curves is not None else None
         if data is None:

@@ -147,7 +147,7 @@ class LiveAnalyzer:
                 self._heading[side] = rel
             start = plan.walk_start_s if plan.walk_start_s is not None else float(self._t[0])
             for b0, b1 in block_edges(start, float(self._t[-1]), DRIFT_BLOCK_S)[len(rel.block_deg):]:
-                sel = (self._t >= b0) & (self._t < b1)
+                sel = slice(int(np.searchsorted(self._t, b0)), int(np.searchsorted(self._t, b1)))
                 rel.add_block(self._t[sel], shank.q_wxyz[sel],
                               rotate_about_vertical(foot.q_wxyz[sel], rel.standing_deg or 0.0))
 

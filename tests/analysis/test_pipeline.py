@@ -79,3 +79,17 @@ def test_validation_row_with_oracle_sync_and_events():
     # per-seed spread of the estimate is about ±0.35 (20-seed mean 0.07, docs/validation.md); 0.5 still
     # separates k = 0 from the in-vitro k = 0.68
     assert abs(row["coupling_est"] - row["coupling_true"]) < 0.5
+
+
+def test_segment_motion_matches_the_orientation_stage_definition():
+    from scipy.spatial.transform import Rotation
+
+    from gait.orientation.frames import segment_orientation_isb
+    from gait.pipeline.stages import segment_motion
+
+    rng = np.random.default_rng(0)
+    q = Rotation.random(50, random_state=1).as_quat(scalar_first=True)
+    mount = Rotation.random(random_state=2)
+    got = segment_motion(q, rng.normal(size=(50, 3)), rng.normal(size=(50, 3)), mount).q_wxyz
+    want = segment_orientation_isb(q, mount)
+    assert np.allclose(np.abs(np.sum(got * want, axis=1)), 1.0, atol=1e-12)
