@@ -35,6 +35,8 @@ def _analyze(session_dir: Path) -> tuple[dict, dict]:
         result = analyze_session(session_dir)
     except GaitError as exc:
         raise AnalysisUnavailable(str(exc)) from None
+    except ImportError as exc:  # a stage the pipeline needs for this session is not installed
+        raise AnalysisUnavailable(f"a pipeline stage this session needs is not installed ({exc})") from None
     return result.to_dict(), result_cycle_curves(result)
 
 

@@ -16,7 +16,8 @@ import numpy as np
 
 from gait.conventions import SIDES
 
-ANGLE_CHANNELS = ("alpha_deg", "beta_deg", "gamma_deg")
+N_CHANNELS = 3  # "angles": α β γ (degrees); "rates": shank, foot angular-rate magnitude (deg/s), unused
+MODES = ("rates", "angles")
 
 
 class RingBuffer:
@@ -114,11 +115,13 @@ class LiveController:
 class LiveHub:
     """What the live page reads: angle buffers per side, sensor status, cadence, strides, calibration."""
 
-    def __init__(self, window_s: float = 10.0, display_rate_hz: float = 100.0):
+    def __init__(self, window_s: float = 10.0, display_rate_hz: float = 50.0):
         self.window_s = float(window_s)
         self.display_rate_hz = float(display_rate_hz)
         capacity = int(3 * window_s * display_rate_hz)
-        self.angles = {side: RingBuffer(capacity, len(ANGLE_CHANNELS)) for side in SIDES}
+        self.angles = {side: RingBuffer(capacity, N_CHANNELS) for side in SIDES}
+        self.mode = "rates"
+        self._last_bin = dict.fromkeys(SIDES, -np.inf)
         self._lock = threading.Lock()
         self._sensors: dict[str, SensorStatus] = {}
         self.cadence_steps_per_min: float | None = None
@@ -142,21 +145,33 @@ class LiveHub:
             self.cadence_steps_per_min = None
             self.stride_count = dict.fromkeys(SIDES, 0)
             self.calibration = CalibrationStatus()
+        self.set_mode("rates")
+
+    def set_mode(self, mode: str) -> None:
+        """Switch what the plots show; buffers restart and every open page redraws (new generation)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown live mode {mode!r}")
+        with self._lock:
+            self.mode = mode
+            for buf in self.angles.values():
+                buf.clear()
+            self._last_bin = dict.fromkeys(SIDES, -np.inf)
             self.generation += 1
-        for buf in self.angles.values():
-            buf.clear()
 
     def detach(self) -> None:
         with self._lock:
             self.source, self.controller = "", LiveController()
             self.generation += 1
 
-    def push_angles(self, side: str, t_s: np.ndarray, angles_deg: np.ndarray) -> None:
-        """Append α β γ rows (degrees) for one side; decimated to the display rate, phase-stable."""
+    def push(self, side: str, t_s: np.ndarray, values: np.ndarray) -> None:
+        """Append rows for one side (see :data:`N_CHANNELS`), decimated to the display rate, phase-stable."""
         t_s = np.asarray(t_s, dtype=float)
-        keep = np.diff(np.floor(t_s * self.display_rate_hz), prepend=-np.inf) > 0
-        self.angles[side].extend(t_s[keep], np.asarray(angles_deg)[keep])
-        self.updated_monotonic_s = time.monotonic()
+        bins = np.floor(t_s * self.display_rate_hz)
+        keep = np.diff(bins, prepend=self._last_bin[side]) > 0
+        if keep.any():
+            self._last_bin[side] = float(bins[keep][-1])
+            self.angles[side].extend(t_s[keep], np.asarray(values, dtype=float)[keep])
+            self.updated_monotonic_s = time.monotonic()
 
     def set_sensors(self, statuses: list[SensorStatus]) -> None:
         with self._lock:

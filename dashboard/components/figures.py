@@ -5,11 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 SIDE_COLOURS = {"left": "#1c7ed6", "right": "#e8590c"}
-ANGLE_TRACES = (  # (label, colour, sign applied to the α β γ column)
-    ("Dorsiflexion (+) / plantarflexion (−)", "#364fc7", 1.0),
-    ("Inversion (+) / eversion (−)", "#c2255c", 1.0),
-    ("Tibial internal rotation rel. foot (−γ)", "#2b8a3e", -1.0),
-)
+LIVE_TRACES = {  # mode -> (label, colour, sign applied to the stored column), one per plotted column
+    "angles": (
+        ("Dorsiflexion (+) / plantarflexion (−)", "#364fc7", 1.0),
+        ("Inversion (+) / eversion (−)", "#c2255c", 1.0),
+        ("Tibial internal rotation rel. foot (−γ)", "#2b8a3e", -1.0),
+    ),
+    "rates": (
+        ("Shank angular rate |ω|", "#5f3dc4", 1.0),
+        ("Foot angular rate |ω|", "#e67700", 1.0),
+    ),
+}
+LIVE_TITLES = {
+    "angles": "Ankle angles per side (°, 0 = standing calibration pose)",
+    "rates": "Sensor angular rate per side (°/s): ankle angles appear after calibration and ~15 s of walking",
+}
 BASE_LAYOUT = {
     "margin": {"l": 55, "r": 10, "t": 36, "b": 40},
     "paper_bgcolor": "#ffffff",
@@ -31,37 +41,74 @@ def _layout(**extra) -> dict:
     return layout
 
 
-def angle_columns(angles_deg: np.ndarray) -> list[list[float]]:
-    """The three plotted columns (α, β, −γ) as lists, rounded to 0.01° to keep payloads small."""
-    angles_deg = np.asarray(angles_deg, dtype=float).reshape(-1, 3)
-    return [np.round(angles_deg[:, i] * sign, 2).tolist() for i, (_, _, sign) in enumerate(ANGLE_TRACES)]
+def live_columns(mode: str, values: np.ndarray) -> list[list[float | None]]:
+    """The plotted columns of one mode as lists (rounded to 0.01; non-finite values become gaps)."""
+    values = np.asarray(values, dtype=float).reshape(-1, 3)
+    out = []
+    for i, (_, _, sign) in enumerate(LIVE_TRACES[mode]):
+        col = np.round(values[:, i] * sign, 2)
+        out.append([v if np.isfinite(v) else None for v in col.tolist()])
+    return out
 
 
-def live_angles_figure(side: str, t_s: np.ndarray, angles_deg: np.ndarray, uirevision: str = "") -> dict:
-    """Rolling ankle angles of one side, seconds on x; later samples arrive through ``extendData``."""
-    t = np.round(np.asarray(t_s, dtype=float), 3).tolist()
-    data = [
-        {
-            "type": "scatter",
-            "mode": "lines",
-            "name": name,
-            "x": t,
-            "y": y,
-            "line": {"color": colour, "width": 1.6},
+def live_figure(mode: str, sides: dict[str, tuple[np.ndarray, np.ndarray]], uirevision: str = "") -> dict:
+    """Rolling plots, one subplot per side (left on top), seconds on x; one figure so the browser redraws
+    once per frame. ``sides[side] = (t_s, values)``; later samples arrive through ``extendData`` with the
+    trace indices of :func:`live_trace_indices`.
+    """
+    traces = LIVE_TRACES[mode]
+    data = []
+    for row, (t_s, values) in enumerate(sides.values(), start=1):
+        t = np.round(np.asarray(t_s, dtype=float), 3).tolist()
+        for (name, colour, _), y in zip(traces, live_columns(mode, values), strict=True):
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": name,
+                    "x": t,
+                    "y": y,
+                    "legendgroup": name,
+                    "showlegend": row == 1,
+                    "line": {"color": colour, "width": 1.6},
+                    "xaxis": f"x{row if row > 1 else ''}",
+                    "yaxis": f"y{row if row > 1 else ''}",
+                }
+            )
+    unit = "angle (°)" if mode == "angles" else "angular rate (°/s)"
+    # Title and legend are HTML next to the graph (live_legend): redrawing them every frame cost the
+    # browser as much as the lines themselves.
+    layout = _layout(
+        uirevision=uirevision,
+        height=520,
+        hovermode=False,
+        showlegend=False,
+        margin={"l": 60, "r": 10, "t": 10, "b": 40},
+    )
+    layout["grid"] = {"rows": len(sides), "columns": 1, "pattern": "independent", "roworder": "top to bottom"}
+    for row, side in enumerate(sides, start=1):
+        suffix = "" if row == 1 else str(row)
+        layout[f"xaxis{suffix}"] = {
+            "gridcolor": "#e9ecef",
+            "title": {"text": "session time (s)"} if row == len(sides) else None,
         }
-        for (name, colour, _), y in zip(ANGLE_TRACES, angle_columns(angles_deg), strict=True)
-    ]
-    title = f"{side.capitalize()} ankle (degrees, 0 = standing calibration)"
-    return {
-        "data": data,
-        "layout": _layout(
-            title={"text": title, "x": 0.01, "font": {"size": 14}},
-            xaxis={"title": {"text": "session time (s)"}},
-            yaxis={"title": {"text": "angle (°)"}},
-            uirevision=uirevision,
-            height=300,
-        ),
-    }
+        layout[f"yaxis{suffix}"] = {
+            "gridcolor": "#e9ecef",
+            "zerolinecolor": "#adb5bd",
+            "title": {"text": f"{side.capitalize()}: {unit}"},
+        }
+    return {"data": data, "layout": layout}
+
+
+def live_legend(mode: str) -> list[tuple[str, str]]:
+    """(label, colour) of the lines of a mode, for an HTML legend above the live graph."""
+    return [(name, colour) for name, colour, _ in LIVE_TRACES[mode]]
+
+
+def live_trace_indices(mode: str, side_index: int) -> list[int]:
+    """Trace indices of one side's lines in :func:`live_figure`."""
+    n = len(LIVE_TRACES[mode])
+    return list(range(side_index * n, (side_index + 1) * n))
 
 
 def mean_sd_figure(

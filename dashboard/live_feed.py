@@ -1,0 +1,173 @@
+"""From raw packets to what the live page plots: decode, put on the session clock, analyse, fill the hub.
+
+:class:`HubFeeder` is a :class:`gait.types.PacketConsumer`. ``on_packet`` only queues (it runs on the
+acquisition loop, which must never wait); a worker thread drains the queue every 50 ms, decodes with the
+same :class:`gait.decode.PacketDecoder` as recording and analysis, maps each sensor's device clock onto the
+session (host receive) clock and feeds :class:`gait.pipeline.live.LiveAnalyzer`.
+
+Until the analyser has calibrated (standing window, then ~15 s of walking) no ankle angle exists, so the
+plots show each sensor's angular-rate magnitude instead — real data that tells the therapist every sensor
+moves — and switch to α β γ once the analyser runs.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+
+import numpy as np
+
+from dashboard.live_buffer import LiveHub
+from gait.conventions import SIDES, placement
+from gait.types import Packet, SampleBlock
+
+DRAIN_INTERVAL_S = 0.05
+CLOCK_LEARN_S = 2.0  # the device→session offset is learnt over the first seconds, then frozen
+ANALYSIS_RATE_HZ = 200.0
+
+
+class SessionClockMap:
+    """Device clock → session clock per sensor: ``t_session = t_device + offset``.
+
+    The offset is the smallest ``host receive time − device time of the packet's last sample`` seen during
+    the first :data:`CLOCK_LEARN_S` seconds (the packet that travelled fastest), then frozen so that times
+    stay monotonic. Drift is ignored: a few milliseconds per minute, far below a plotted pixel. Blocks
+    already on the host clock pass through.
+    """
+
+    def __init__(self) -> None:
+        self._offset_s: dict[str, float] = {}
+        self._first_host_s: dict[str, float] = {}
+
+    def to_session(self, block: SampleBlock, host_time_s: float) -> SampleBlock:
+        if block.clock in ("host", "session"):
+            return SampleBlock(
+                block.sensor, block.t_s, block.acc_mps2, block.gyr_rps, block.mag_uT, "session"
+            )
+        first = self._first_host_s.setdefault(block.sensor, host_time_s)
+        candidate = host_time_s - float(block.t_s[-1])
+        if host_time_s - first <= CLOCK_LEARN_S:
+            self._offset_s[block.sensor] = min(self._offset_s.get(block.sensor, np.inf), candidate)
+        offset = self._offset_s[block.sensor]
+        return SampleBlock(
+            block.sensor, block.t_s + offset, block.acc_mps2, block.gyr_rps, block.mag_uT, "session"
+        )
+
+
+class HubFeeder:
+    """PacketConsumer feeding the live hub (raw rates first, then live-analysis angles, cadence, strides)."""
+
+    def __init__(
+        self,
+        hub: LiveHub,
+        profiles: dict[str, object],
+        rates_hz: dict[str, float | None],
+        meta: dict,
+        analyzer_factory=None,
+    ) -> None:
+        from gait.decode import PacketDecoder  # noqa: PLC0415 - codec stack only when streaming
+
+        self.hub, self.meta = hub, meta
+        self._decoders = {p: PacketDecoder(profile, p, rates_hz.get(p)) for p, profile in profiles.items()}
+        self._clock = SessionClockMap()
+        self._queue: collections.deque[Packet] = collections.deque()
+        self._analyzer = (analyzer_factory or _default_analyzer)(meta)
+        self._last_angle_t = dict.fromkeys(SIDES, -np.inf)
+        self.latest_host_s = 0.0
+        self.problems: list[str] = []
+        self._stop = threading.Event()
+        self._worker = threading.Thread(target=self._run, name="live-feeder", daemon=True)
+        self._worker.start()
+
+    # -- PacketConsumer --------------------------------------------------------------------------------
+    def on_packet(self, packet: Packet) -> None:
+        self._queue.append(packet)
+        self.latest_host_s = max(self.latest_host_s, packet.host_time_s)
+
+    def flush(self) -> None:
+        """Nothing to make durable: the worker drains continuously."""
+
+    def close(self) -> None:
+        self._stop.set()
+        self._worker.join(5)
+        self._drain()
+
+    # -- worker ----------------------------------------------------------------------------------------
+    def _run(self) -> None:
+        while not self._stop.wait(DRAIN_INTERVAL_S):
+            try:
+                self._drain()
+            except Exception as exc:  # noqa: BLE001 - the display must not take acquisition down
+                self.problems.append(f"live analysis stopped: {exc}")
+                self._analyzer = None
+
+    def _drain(self) -> None:
+        per_sensor: dict[str, list[Packet]] = {}
+        while self._queue:
+            pkt = self._queue.popleft()
+            per_sensor.setdefault(pkt.sensor, []).append(pkt)
+        blocks = {}
+        for sensor, packets in per_sensor.items():
+            decoder = self._decoders.get(sensor)
+            block = decoder.feed_many(packets) if decoder else None
+            if block is not None and len(block):
+                blocks[sensor] = self._clock.to_session(block, packets[-1].host_time_s)
+        if not blocks:
+            return
+        if self._analyzer is not None:
+            for block in blocks.values():
+                self._analyzer.on_block(block)
+        self._publish(blocks)
+
+    def _publish(self, blocks: dict[str, SampleBlock]) -> None:
+        snap = self._analyzer.snapshot() if self._analyzer is not None else None
+        if snap and snap["status"] == "running" and any(snap["angles"].get(s) for s in SIDES):
+            if self.hub.mode != "angles":
+                self.hub.set_mode("angles")
+            self._publish_angles(snap)
+        elif self.hub.mode == "rates":
+            self._publish_rates(blocks)
+
+    def _publish_angles(self, snap: dict) -> None:
+        for side in SIDES:
+            ring = snap["angles"].get(side)
+            if not ring:
+                continue
+            t_s = np.asarray(ring["t_s"])
+            new = t_s > self._last_angle_t[side]
+            if not new.any():
+                continue
+            values = np.column_stack(
+                [np.asarray(ring[k])[new] for k in ("alpha_deg", "beta_deg", "gamma_deg")]
+            )
+            self.hub.push(side, t_s[new], values)
+            self._last_angle_t[side] = float(t_s[new][-1])
+        cadence = [c for c in snap["cadence_steps_per_min"].values() if c is not None]
+        self.hub.set_gait(float(np.mean(cadence)) if cadence else None, snap["strides"])
+
+    def _publish_rates(self, blocks: dict[str, SampleBlock]) -> None:
+        for side in SIDES:
+            shank, foot = blocks.get(placement(side, "shank")), blocks.get(placement(side, "foot"))
+            base = shank if shank is not None else foot
+            if base is None:
+                continue
+            rows = np.full((len(base), 3), np.nan)
+            for col, block in enumerate((shank, foot)):
+                if block is not None:
+                    mag_dps = np.degrees(np.linalg.norm(block.gyr_rps, axis=1))
+                    rows[:, col] = np.interp(base.t_s, block.t_s, mag_dps)
+            self.hub.push(side, base.t_s, rows)
+
+    def calibration_report(self) -> dict:
+        """Per-sensor calibration of the live analyser (empty until it has calibrated)."""
+        if self._analyzer is None or self._analyzer.snapshot()["status"] != "running":
+            return {}
+        return self._analyzer.result().calibration
+
+
+def _default_analyzer(meta: dict):
+    try:
+        from gait.pipeline.live import LiveAnalyzer  # noqa: PLC0415
+    except ImportError:
+        return None
+    return LiveAnalyzer(meta, rate_hz=ANALYSIS_RATE_HZ)
