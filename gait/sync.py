@@ -61,11 +61,14 @@ class SyncReport:
     warnings: list[str] = field(default_factory=list)
 
     def apply(self, block: SampleBlock) -> SampleBlock:
-        """Map a (new) block of a known sensor onto the session clock: the same model serves live blocks."""
+        """Map a (new) block of a known sensor onto the session clock: the same model serves live blocks.
+
+        Host-stamped sensors get the typical latency removed sample by sample (``offset_s``); the jitter-free
+        time base of :func:`synchronize` needs the whole recording and is not rebuilt per live block.
+        """
         if block.clock == "session":
             return block
-        sync = self.sensors[block.sensor]
-        t_s = sync.to_session(block.t_s) if sync.method != "host-arrival" else _host_time_base(block.t_s)[0]
+        t_s = self.sensors[block.sensor].to_session(block.t_s)
         return SampleBlock(block.sensor, t_s, block.acc_mps2, block.gyr_rps, block.mag_uT, clock="session")
 
     @property
@@ -174,8 +177,10 @@ def _coarse(block: SampleBlock, anchors: tuple[np.ndarray, np.ndarray] | None) -
     if block.clock == "session":
         return SensorSync(block.sensor, "session")
     if block.clock == "host":
-        _, jitter = _host_time_base(block.t_s)
-        return SensorSync(block.sensor, "host-arrival", jitter_ms=round(jitter, 2))
+        _, latency_ms = _host_time_base(block.t_s)
+        return SensorSync(
+            block.sensor, "host-arrival", offset_s=latency_ms * 1e-3, jitter_ms=round(latency_ms, 2)
+        )
     if anchors is not None and len(anchors[0]) >= 2:
         offset, drift_ppm, jitter = fit_host_clock(*anchors)
         return SensorSync(block.sensor, "host-anchors", offset, drift_ppm, jitter_ms=round(jitter, 2))
@@ -276,4 +281,13 @@ def synchronize(
     else:
         report_warnings.append("no taps window in the session metadata; left/right alignment not verified")
     report = SyncReport(syncs, tap_times, report_warnings)
-    return {name: report.apply(block) for name, block in blocks.items()}, report
+    synced = {}
+    for name, block in blocks.items():
+        if block.clock == "host":  # the whole recording is here: use the jitter-free time base
+            base = _host_time_base(block.t_s)[0]
+            synced[name] = SampleBlock(
+                name, base, block.acc_mps2, block.gyr_rps, block.mag_uT, clock="session"
+            )
+        else:
+            synced[name] = report.apply(block)
+    return synced, report

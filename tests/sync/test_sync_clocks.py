@@ -111,3 +111,16 @@ def test_host_arrival_fallback_gives_a_uniform_time_base():
     err = synced["left_foot"].t_s - t_true
     assert np.ptp(err) < 2e-3  # uniform; a constant latency offset (≈ 10 ms) remains
     assert report.sensors["left_foot"].method == "host-arrival"
+
+
+def test_report_apply_maps_later_live_blocks_with_the_same_model():
+    block, t_true = _device_block("left_foot", 0.021, 0.0)
+    head = SampleBlock(
+        "left_foot", block.t_s[:3000], block.acc_mps2[:3000], block.gyr_rps[:3000], clock="device"
+    )
+    _, report = synchronize({"left_foot": head}, WINDOWS)
+    later = SampleBlock(
+        "left_foot", block.t_s[5000:5010], block.acc_mps2[5000:5010], block.gyr_rps[5000:5010], clock="device"
+    )
+    mapped = report.apply(later)
+    assert mapped.clock == "session" and np.abs(mapped.t_s - t_true[5000:5010]).max() < 2e-3
