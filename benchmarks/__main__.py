@@ -1,21 +1,26 @@
 """Run every benchmark (``python -m benchmarks`` or ``make bench``): one table, one JSON file.
 
 Each ``benchmarks/bench_<area>.py`` has ``main() -> dict`` that prints its own table and returns its results.
-This runner adds the machine, date and library versions, runs the modules in one process one after the other
-(so ratios inside a module compare runs made seconds apart on the same machine), and writes
-``benchmarks/results/latest.json``. Pass module names to run a subset: ``python -m benchmarks decode``.
-A result dict may carry ``"targets": [{"name", "value", "target", "met"}]``; they are collected in a summary.
+This runner adds the machine, date and library versions and runs the modules one after the other, each in a
+fresh Python process (``python -m benchmarks --child NAME OUT``): a module's peak memory is then its own, a
+crash or a hang (``--timeout-s``, default 600 s) cannot take the others down, and ratios inside a module still
+compare runs made seconds apart in the same process. It writes ``benchmarks/results/latest.json`` and prints
+a summary of the ``"targets": [{"name", "value", "target", "met"}]`` each result may carry.
+Pass module names to run a subset: ``python -m benchmarks decode events``.
 """
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import json
 import os
 import platform
+import resource
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +28,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "latest.json"
 PACKAGES = ("numpy", "scipy", "vqf", "ahrs", "bleak", "dash", "pyarrow", "gait-imu")
+TOTAL_BUDGET_S = 15 * 60  # issue 8: the whole suite in under 15 minutes on the 2-core machine
 
 
 def machine_info() -> dict:
@@ -35,7 +41,7 @@ def machine_info() -> dict:
     return {"date_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "python": platform.python_version(), "platform": platform.platform(),
             "cpu_count": os.cpu_count(), "processor": platform.processor() or platform.machine(),
-            "versions": versions}
+            "load_avg_1_5_15": [round(x, 2) for x in os.getloadavg()], "versions": versions}
 
 
 def discover(selected: list[str]) -> list[str]:
@@ -49,40 +55,98 @@ def discover(selected: list[str]) -> list[str]:
     return names
 
 
-def run(names: list[str]) -> dict:
-    report = {"machine": machine_info(), "benchmarks": {}, "targets": []}
-    for name in names:
-        print(f"\n=== {name} ===", flush=True)
+def _plain(value):
+    """JSON fallback: numpy scalars and arrays become Python values (np.bool_ must stay a bool), else str."""
+    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
+        return value.item()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)
+
+
+def run_child(name: str, out_path: str) -> int:
+    """In the child process: run one module's ``main()`` and write its result, CPU time and peak memory."""
+    start_cpu = time.process_time()
+    result = importlib.import_module(f"benchmarks.{name}").main() or {}
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux reports KiB
+    payload = {"results": result, "cpu_s": time.process_time() - start_cpu, "peak_rss_mb": peak_mb}
+    Path(out_path).write_text(json.dumps(payload, default=_plain), encoding="utf-8")
+    return 0
+
+
+def run_module(name: str, timeout_s: float) -> dict:
+    """Run one module in a child process; its entry for the report (status ok/failed/timeout)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    with tempfile.TemporaryDirectory(prefix="gait-bench-") as tmp:
+        out = Path(tmp) / "result.json"
         start = time.perf_counter()
         try:
-            result = importlib.import_module(f"benchmarks.{name}").main() or {}
-            status = "ok"
-        except Exception:  # a broken benchmark must not hide the others' numbers
-            traceback.print_exc()
-            result, status = {}, "failed"
-        elapsed_s = time.perf_counter() - start
-        report["benchmarks"][name] = {"status": status, "wall_s": round(elapsed_s, 1), "results": result}
-        report["targets"] += [{"benchmark": name, **t} for t in result.get("targets", [])]
+            done = subprocess.run([sys.executable, "-m", "benchmarks", "--child", name, str(out)],
+                                  env=env, timeout=timeout_s, check=False)
+            status = "ok" if done.returncode == 0 and out.exists() else "failed"
+        except subprocess.TimeoutExpired:
+            status = "timeout"
+        entry = {"status": status, "wall_s": round(time.perf_counter() - start, 1)}
+        if status == "ok":
+            payload = json.loads(out.read_text(encoding="utf-8"))
+            entry.update(cpu_s=round(payload["cpu_s"], 1), peak_rss_mb=round(payload["peak_rss_mb"]),
+                         results=payload["results"])
+        else:
+            entry["results"] = {}
+    return entry
+
+
+def run(names: list[str], timeout_s: float = 600.0) -> dict:
+    report = {"machine": machine_info(), "benchmarks": {}, "targets": []}
+    start = time.perf_counter()
+    for name in names:
+        print(f"\n=== {name} ===", flush=True)
+        entry = run_module(name, timeout_s)
+        report["benchmarks"][name] = entry
+        report["targets"] += [{"benchmark": name, **t} for t in entry["results"].get("targets", [])]
+    report["total_wall_s"] = round(time.perf_counter() - start, 1)
     return report
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def print_summary(report: dict) -> None:
     print("\n=== targets ===")
-    print(f"{'benchmark':<22} {'target':<52} {'value':>14} {'goal':>12}  met")
+    print(f"{'benchmark':<20} {'target':<52} {'value':>18} {'goal':>16}  met")
     for t in report["targets"]:
-        print(f"{t['benchmark']:<22} {t['name']:<52} {t['value']!s:>14} {t['target']!s:>12}  "
-              f"{'yes' if t['met'] else 'NO'}")
-    for name, entry in report["benchmarks"].items():
-        print(f"{name:<22} {entry['status']:<8} {entry['wall_s']:>7.1f} s")
+        print(f"{t['benchmark']:<20} {t['name']:<52} {_fmt(t['value']):>18} {_fmt(t['target']):>16}  "
+              f"{'yes' if t['met'] is True else 'NO'}")
+    print(f"\n{'benchmark':<20} {'status':<8} {'wall s':>8} {'CPU s':>8} {'peak MB':>8}")
+    for name, e in report["benchmarks"].items():
+        print(f"{name:<20} {e['status']:<8} {e['wall_s']:>8.1f} {e.get('cpu_s', float('nan')):>8.1f} "
+              f"{e.get('peak_rss_mb', float('nan')):>8.0f}")
+    total = report["total_wall_s"]
+    print(f"{'total':<20} {'':<8} {total:>8.1f}   (budget {TOTAL_BUDGET_S} s: "
+          f"{'within' if total < TOTAL_BUDGET_S else 'OVER'}; load average at start "
+          f"{report['machine']['load_avg_1_5_15'][0]})")
 
 
 def main(argv: list[str] | None = None) -> int:
-    names = discover(list(sys.argv[1:] if argv is None else argv))
-    report = run(names)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="modules to run (decode, events, ...); default: all")
+    parser.add_argument("--timeout-s", type=float, default=600.0, help="per module (default 600)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON report (default {RESULTS.name})")
+    parser.add_argument("--child", nargs=2, metavar=("NAME", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    if args.child:
+        return run_child(*args.child)
+    report = run(discover(args.names), args.timeout_s)
     print_summary(report)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, default=_plain) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
     return 0 if all(e["status"] == "ok" for e in report["benchmarks"].values()) else 1
 
 
