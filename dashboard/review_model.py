@@ -140,4 +140,7 @@ def reference_rows() -> list[dict]:
 def fmt_value(value, unit: str = "", digits: int = 1) -> str:
     if value is None:
         return "not available"
-    return f"{value:.{digits}f}{'' if unit in ('°', '%') else ' '}{unit}".strip()
+    text = f"{value:.{digits}f}"
+    if float(text) == 0:  # no "-0.0"
+        text = f"{0.0:.{digits}f}"
+    return f"{text}{'' if unit in ('°', '%') else ' '}{unit}".strip()

@@ -25,7 +25,7 @@ BASE_LAYOUT = {
     "paper_bgcolor": "#ffffff",
     "plot_bgcolor": "#ffffff",
     "font": {"size": 12},
-    "legend": {"orientation": "h", "y": -0.22},
+    "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
     "xaxis": {"gridcolor": "#e9ecef", "zeroline": False},
     "yaxis": {"gridcolor": "#e9ecef", "zerolinecolor": "#adb5bd"},
 }
@@ -191,7 +191,13 @@ def summary_errorbar_figure(rows) -> dict:
                 "error_y": {"type": "data", "array": errs, "visible": True, "thickness": 2, "width": 8},
             }
         )
-    ticks = {"tickmode": "array", "tickvals": list(range(len(rows))), "ticktext": [r.label for r in rows]}
+    labels = [r.label.replace(" (", "<br>(").replace(", ", ",<br>") for r in rows]
+    ticks = {
+        "tickmode": "array",
+        "tickvals": list(range(len(rows))),
+        "ticktext": labels,
+        "range": [-0.5, len(rows) - 0.5],
+    }
     return {
         "data": data,
         "layout": _layout(

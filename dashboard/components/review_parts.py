@@ -26,7 +26,9 @@ def summary_cards(rows: list[MetricRow]) -> html.Div:
         for side in SIDES:
             s = row.sides[side]
             iqr = (
-                f"IQR {s['q1']:.1f}–{s['q3']:.1f}, n = {s['n']}" if s["n"] else row.unavailable.get(side, "")
+                f"IQR {fmt_value(s['q1'])}–{fmt_value(s['q3'])}, n = {s['n']}"
+                if s["n"]
+                else row.unavailable.get(side, "")
             )
             lines.append(
                 html.Div(
@@ -71,7 +73,8 @@ def metrics_table(rows: list[MetricRow]) -> html.Table:
             why = row.unavailable.get(side, "no valid strides")
             text = f"not available ({why})"
             if s["n"]:
-                text = f"{s['median']:.2f} ({s['q1']:.2f}–{s['q3']:.2f}), {s['n']}"
+                med, q1, q3 = (fmt_value(s[k], digits=2) for k in ("median", "q1", "q3"))
+                text = f"{med} ({q1}–{q3}), {s['n']}"
             cells.append(html.Td(text))
         err = next((row.sides[s]["error_bar"] for s in SIDES if row.sides[s].get("error_bar")), None)
         cells.append(html.Td(f"{err['plus_minus']:.1f} {row.unit}" if err else "—"))

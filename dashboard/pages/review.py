@@ -75,11 +75,8 @@ def layout(ctx, query: dict, session_id: str | None = None, **_):
     summary = ctx.index.get(session_id) if session_id else None
     if session_id and summary is None:
         return not_available("Session not found", "No recording with this id is in the recordings folder.")
-    return html.Div(
+    main = html.Div(
         [
-            _title(summary),
-            disclaimer_block(),
-            red_flag_checklist(),
             dcc.Store(id="review-session", data=summary.session_id if summary else None),
             dcc.Loading(html.Div(id="review-body"), type="dot"),
             html.Div(
@@ -91,6 +88,9 @@ def layout(ctx, query: dict, session_id: str | None = None, **_):
             ),
         ]
     )
+    # Disclaimer and red flags sit in a sticky side column: visible at every scroll position.
+    aside = html.Aside([disclaimer_block(), red_flag_checklist()], className="gd-aside")
+    return html.Div([_title(summary), html.Div([main, aside], className="gd-with-aside")])
 
 
 def register(app, ctx) -> None:

@@ -62,7 +62,7 @@ def test_live_plots_update_at_least_5_per_second_with_four_sensors(page, serve, 
     page.locator("#live-condition").fill("shoe A")
     page.locator("#live-record-start").click()
     expect(page.locator("#live-action-message")).to_contain_text("Recording S014")
-    expect(page.locator("#live-recording")).to_contain_text("recording", timeout=5_000)
+    expect(page.locator("#live-recording")).to_contain_text("● recording", timeout=5_000)
     screenshot(page, "live")
     page.locator("#live-record-stop").click()
     expect(page.locator("#live-action-message")).to_contain_text("Recording saved")
