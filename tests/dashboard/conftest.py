@@ -30,8 +30,13 @@ def chromium_path() -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for the dashboard tests, closed when they end.
+
+    Package scope, not session: Playwright's sync API keeps an event loop marked as running on the main
+    thread while it is open, which would make every later ``asyncio.run`` in other test folders fail.
+    """
     exe = chromium_path()
     if exe is None:
         pytest.skip("chromium is not installed (run `make browser`): browser tests skipped")
