@@ -59,3 +59,19 @@ def test_summary_prints_targets_and_budget(capsys):
 def test_gaitmap_is_not_a_project_dependency():
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8").lower()
     assert not re.search(r"[\"']gaitmap", text)  # no requirement string starts with gaitmap
+
+
+def test_report_renders_markdown_tables(tmp_path, capsys):
+    from benchmarks import report as md
+
+    data = {"machine": {"date_utc": "2026-01-01T00:00:00+00:00", "platform": "Linux", "cpu_count": 2,
+                        "processor": "x86_64", "python": "3.11", "versions": {"numpy": "2.0"},
+                        "load_avg_1_5_15": [0.5, 0.5, 0.5]},
+            "benchmarks": {"bench_a": {"status": "failed", "wall_s": 1.0, "results": {}}},
+            "targets": [{"benchmark": "bench_a", "name": "n", "value": 3, "target": "< 5", "met": True}],
+            "total_wall_s": 1.0}
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data))
+    assert md.main([str(path)]) == 0
+    text = capsys.readouterr().out
+    assert "| bench_a | failed | 1.0 |" in text and "| a | n | 3 | < 5 | yes |" in text
