@@ -84,6 +84,7 @@ def _truth_json(truth: Truth) -> dict:
                   "left side mirrored (β, γ negated) so + is the same anatomical motion; "
                   "tibial IR rel. foot = −gamma",
         "clock_model": truth.extra.get("clock_model"),
+        "sensor_errors": truth.extra.get("sensor_errors", {}),
         "events": {s: {k: [float(x) for x in v] for k, v in ev.items()} for s, ev in truth.events.items()},
         "strides": truth.strides,
         "mounting_wxyz": {p: [float(x) for x in q] for p, q in truth.mounting_wxyz.items()},
@@ -142,4 +143,5 @@ def load_truth(session_dir) -> Truth:
     events = {s: {"ic_s": arrays[f"ic_{s}_s"], "tc_s": arrays[f"tc_{s}_s"]} for s in sides}
     return Truth(arrays["t_s"], pick("quat_"), pick("angles_"), pick("foot_pos_"), events, meta["strides"],
                  pick("mount_"), meta["clock"], meta["windows"], float(meta["rate_hz"]),
-                 extra={"clock_model": meta.get("clock_model")})
+                 extra={"clock_model": meta.get("clock_model"),
+                        "sensor_errors": meta.get("sensor_errors", {})})

@@ -128,5 +128,20 @@ def build_truth(legs: dict[str, Leg], specs: dict, protocol, duration_s: float, 
     mounting = {p: _matrix_to_wxyz(s.errors.mount) for p, s in specs.items()}
     clock = {p: {"offset_s": s.errors.clock_offset_s, "drift_ppm": s.errors.clock_drift_ppm} for p, s in
              specs.items()}
+    errors = {p: sensor_error_summary(s.errors) for p, s in specs.items()}
     return Truth(t_s, quats, angles, pos, events, strides, mounting, clock, protocol.windows(duration_s),
-                 rate_hz, extra={"clock_model": CLOCK_MODEL})
+                 rate_hz, extra={"clock_model": CLOCK_MODEL, "sensor_errors": errors})
+
+
+def sensor_error_summary(errs) -> dict:
+    """The drawn constant errors of one sensor (sensor frame), for scoring bias or calibration estimates.
+
+    The gyro bias also drifts (random walk; warm-up ``gyro_tco_dps_per_k`` × warm-up K), so ``gyro_bias_dps``
+    is its value at t = 0.
+    """
+    deg = np.rad2deg
+    return {"gyro_bias_dps": [float(x) for x in deg(errs.gyro_bias_rps)],
+            "gyro_tco_dps_per_k": [float(x) for x in deg(errs.gyro_tco_rps_per_k)],
+            "acc_bias_mps2": [float(x) for x in errs.acc_bias_mps2],
+            "gyro_matrix": errs.gyro_matrix.tolist(), "acc_matrix": errs.acc_matrix.tolist(),
+            "impact_hz": errs.impact_hz}
