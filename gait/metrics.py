@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.signal import butter, sosfiltfilt
 
 from gait.kinematics import zupt_displacement_m
 
@@ -35,6 +36,11 @@ METRICS = TEMPORAL_METRICS + SPATIAL_METRICS + ANGLE_METRICS + SHANK_METRICS
 PEAK_EVERSION_WINDOW = 0.70
 EARLY_STANCE_WINDOW = 0.50
 SHANK_LOADING_WINDOW = 0.20
+#: Low-pass before peak picking; the margin of data kept around a stride lets the zero-lag filter settle.
+WALK_LOWPASS_HZ = 10.0
+RUN_LOWPASS_HZ = 20.0
+RUNNING_STRIDE_S = 0.8
+FILTER_MARGIN_S = 0.3
 #: Below this tibial-rotation excursion (deg) the EV/TIR ratio is meaningless and reported as not available.
 MIN_TIR_FOR_RATIO_DEG = 0.5
 
@@ -187,14 +193,30 @@ _GROUPS = (
 SIGNAL_METRICS = {signal: names for signal, names, _, _ in _GROUPS}
 
 
+def lowpass_hz(stride_time_s: float) -> float:
+    """Cut-off for angles and rates before peak picking (biomech.md §2.5: 10–15 Hz walking, 20–25 running)."""
+    return WALK_LOWPASS_HZ if stride_time_s > RUNNING_STRIDE_S else RUN_LOWPASS_HZ
+
+
 def _local(curves: SideCurves, stride: Stride) -> SideCurves:
-    """The curves cut to the stride (plus its ZUPT interval): keeps per-stride work independent of length."""
+    """The curves cut to the stride (+ ZUPT interval + a margin) with angles and rates low-passed.
+
+    Working on the cut keeps per-stride cost independent of the recording length, and the live analyser
+    cuts exactly the same span, so both paths filter identical samples (zero-lag Butterworth).
+    """
     times = [stride.ic_s, stride.next_ic_s, stride.mid_stance_s or stride.ic_s,
              stride.next_mid_stance_s or stride.next_ic_s]
-    i0 = max(int(np.searchsorted(curves.t_s, min(times))) - 2, 0)
-    i1 = int(np.searchsorted(curves.t_s, max(times), side="right")) + 2
+    i0 = max(int(np.searchsorted(curves.t_s, min(times) - FILTER_MARGIN_S)), 0)
+    i1 = int(np.searchsorted(curves.t_s, max(times) + FILTER_MARGIN_S, side="right"))
     cut = {name: None if getattr(curves, name) is None else getattr(curves, name)[i0:i1]
            for name in ("t_s", "angles_deg", "rates_dps", "shank_ir_rate_dps", "foot_acc_global_mps2")}
+    t = cut["t_s"]
+    if t.size > 30:
+        sos = butter(4, lowpass_hz(stride.next_ic_s - stride.ic_s), fs=1.0 / float(np.median(np.diff(t))),
+                     output="sos")
+        for name in ("angles_deg", "rates_dps", "shank_ir_rate_dps"):
+            if cut[name] is not None:
+                cut[name] = sosfiltfilt(sos, cut[name], axis=0)
     return SideCurves(**cut, missing=curves.missing)
 
 

@@ -24,7 +24,7 @@ from gait.heading import (
     rotate_about_vertical,
     standing_offset_deg,
 )
-from gait.metrics import Stride, compute_stride_metrics
+from gait.metrics import FILTER_MARGIN_S, Stride, compute_stride_metrics
 from gait.orientation import get_estimator
 from gait.pipeline.events_adapter import detect_side_strides
 from gait.pipeline.offline import END_MARGIN_S, calibrate
@@ -180,7 +180,9 @@ class LiveAnalyzer:
     def _finalise(self, side: str, stride: Stride) -> Stride:
         shank, foot = self._pair(side)
         end_s = max(stride.next_ic_s, stride.next_mid_stance_s or -np.inf)
-        sel = (self._t >= stride.ic_s - 0.1) & (self._t <= end_s + 0.1)
+        pad_s = FILTER_MARGIN_S + 0.05  # the metric code cuts (and filters) FILTER_MARGIN_S around the stride
+        start_s = min(stride.ic_s, stride.mid_stance_s or np.inf)
+        sel = (self._t >= start_s - pad_s) & (self._t <= end_s + pad_s)
         t = self._t[sel]
         part = lambda m: None if m is None else m.select(sel)  # noqa: E731
         q_foot = None

@@ -30,13 +30,13 @@ def test_stride_metrics_match_construction():
     assert m["stride_time_s"] == pytest.approx(1.0)
     assert m["cadence_steps_per_min"] == pytest.approx(120.0)
     assert m["stance_pct"] == pytest.approx(60.0)
-    assert m["eversion_excursion_deg"] == pytest.approx(5.0, abs=0.01)
-    assert m["peak_eversion_deg"] == pytest.approx(-3.0, abs=0.01)
+    assert m["eversion_excursion_deg"] == pytest.approx(5.0, abs=0.05)
+    assert m["peak_eversion_deg"] == pytest.approx(-3.0, abs=0.05)
     assert m["time_to_peak_eversion_pct"] == pytest.approx(36.0, abs=1.0)
-    assert m["tibial_ir_excursion_deg"] == pytest.approx(4.0, abs=0.01)
-    assert m["peak_dorsiflexion_deg"] == pytest.approx(10.0, abs=0.01)
+    assert m["tibial_ir_excursion_deg"] == pytest.approx(4.0, abs=0.05)
+    assert m["peak_dorsiflexion_deg"] == pytest.approx(10.0, abs=0.05)
     assert m["shank_ir_loading_deg"] == pytest.approx(10.0 * 0.12, abs=0.06)
-    assert m["ev_tir_ratio"] == pytest.approx(5.0 / 4.0, abs=0.01)
+    assert m["ev_tir_ratio"] == pytest.approx(5.0 / 4.0, abs=0.03)
     assert m["peak_eversion_velocity_dps"] > 0
     assert set(m) == set(METRICS)
     assert m["stride_length_m"] is None and "stride_length_m" in stride.unavailable
