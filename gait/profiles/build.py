@@ -80,7 +80,7 @@ def build_profile(doc: dict[str, Any], source: str) -> Profile:
         framing=framing,
         header=header,
         sequence_field=seq["field"] if seq else None,
-        sequence_wrap=_wrap_of(seq, header) if seq else 0,
+        sequence_wrap=_counter_wrap(seq.get("wrap"), seq["field"], header) if seq else 0,
         samples=samples,
         timing=timing,
         decoder=doc.get("decoder"),
@@ -231,9 +231,10 @@ def _check_header_fits(header: tuple[HeaderField, ...], samples: Samples) -> Non
             raise FieldProblem(["header", i, "offset"], f"field {h.name!r} overlaps samples.offset")
 
 
-def _wrap_of(seq: dict, header: tuple[HeaderField, ...]) -> int:
-    h = next(x for x in header if x.name == seq["field"])
-    return seq.get("wrap", 2 ** (8 * TYPE_SIZE[h.type]))
+def _counter_wrap(given: int | None, name: str, header: tuple[HeaderField, ...]) -> int:
+    """A counter's wrap: the profile's value, else the full range of its header field's type."""
+    h = next(x for x in header if x.name == name)
+    return given if given is not None else 2 ** (8 * TYPE_SIZE[h.type])
 
 
 def _timing(t: dict, names: list[str], header: tuple[HeaderField, ...]) -> Timing:
@@ -245,12 +246,11 @@ def _timing(t: dict, names: list[str], header: tuple[HeaderField, ...]) -> Timin
         _need_field(names, field, ["timing", "field"])
     elif field is not None:
         raise FieldProblem(["timing", "field"], "source: host_arrival takes no time field")
-    default_wrap = 2 ** (8 * TYPE_SIZE[next(h.type for h in header if h.name == field)]) if field else 2**32
     return Timing(
         nominal_rate_hz=float(t["nominal_rate_hz"]),
         source=source,
         field=field,
         tick_s=TIME_UNIT_S[t.get("unit", "us")],
-        wrap=t.get("wrap", default_wrap),
+        wrap=_counter_wrap(t.get("wrap"), field, header) if field else t.get("wrap", 2**32),
         anchor=t.get("anchor", "first" if source == "device" else "last"),
     )

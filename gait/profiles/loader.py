@@ -17,11 +17,16 @@ import yaml
 from gait.errors import ProfileError
 from gait.profiles import build
 from gait.profiles.model import Profile
-from gait.profiles.schema import PROFILE_SCHEMA
+from gait.profiles.schema import HEX_BYTES, NAME, PROFILE_SCHEMA, UUID128
 
 #: Where bundled profiles live (repository root); ``GAIT_PROFILE_PATH`` (os.pathsep-separated) adds folders.
 BUNDLED_DIR = Path(__file__).resolve().parents[2] / "firmware_profiles"
 _VALIDATOR = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
+_PATTERN_WORDS = {  # what each schema pattern means, for error messages
+    UUID128: "a full 128-bit lower-case UUID like 0000ffe5-0000-1000-8000-00805f9a34fb",
+    HEX_BYTES: 'hex bytes like "FF AA 03 09 00"',
+    NAME: "a lower-case name like left_foot (a-z, 0-9, _; starting with a letter)",
+}
 _cache: dict[Path, tuple[float, Profile]] = {}
 
 
@@ -71,11 +76,21 @@ def _load_file(path: Path) -> Profile:
     hit = _cache.get(path)
     if hit is not None and hit[0] == mtime:
         return hit[1]
-    profile = parse_profile(path.read_text(encoding="utf-8"), str(path))
+    profile = parse_profile(_read_text(path), str(path))
     if profile.id != path.stem:
         raise ProfileError(f"{path}: id: {profile.id!r} must equal the file name {path.stem!r}")
     _cache[path] = (mtime, profile)
     return profile
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        why = f"not UTF-8 text (byte offset {exc.start})"
+        raise ProfileError(f"{path}: {why}; save the profile as UTF-8") from None
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the firmware profile ({exc.strerror or exc})") from None
 
 
 def parse_profile(text: str, source: str = "<profile>") -> Profile:
@@ -139,13 +154,7 @@ def _explain(err: jsonschema.ValidationError) -> str:
     if v == "required":
         return err.message.replace("is a required property", "is required")
     if v == "pattern":
-        what = {
-            PROFILE_SCHEMA["properties"]["gatt"]["properties"]["service"]["pattern"]: (
-                "a full 128-bit lower-case UUID like 0000ffe5-0000-1000-8000-00805f9a34fb"
-            ),
-        }.get(err.validator_value, f"text matching {err.validator_value}")
-        if "0-9A-Fa-f" in str(err.validator_value):
-            what = "hex bytes like \"FF AA 03 09 00\""
+        what = _PATTERN_WORDS.get(err.validator_value, f"text matching {err.validator_value}")
         return f"{err.instance!r} is not {what}"
     if v == "enum":
         return f"{err.instance!r} is not one of {', '.join(map(str, err.validator_value))}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from gait.conventions import GRAVITY_MPS2
+from gait.errors import ProfileError
 
 StepKind = Literal["write", "subscribe", "unsubscribe", "read", "sleep"]
 
@@ -191,8 +192,6 @@ class Profile:
         """Steps to run after (re)connecting: setup, the commands of ``rate_hz`` (default nominal), start."""
         rate = self.timing.nominal_rate_hz if rate_hz is None else float(rate_hz)
         if self.session.rates and rate not in self.session.rates:
-            from gait.errors import ProfileError
-
             raise ProfileError(
                 f"profile {self.id}: rate {rate:g} Hz is not supported; choose one of "
                 + ", ".join(f"{r:g}" for r in self.rates_hz)

@@ -85,6 +85,14 @@ def test_id_must_match_file_name(tmp_path):
     assert "must equal the file name" in msg
 
 
+def test_file_that_is_not_utf8_text(tmp_path):
+    path = tmp_path / "diy_open_v1.yaml"
+    path.write_bytes(DIY.encode("utf-8")[:40] + b"\xff\xfe" + DIY.encode("utf-8")[40:])
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(path))
+    assert str(info.value) == f"{path}: not UTF-8 text (byte offset 40); save the profile as UTF-8"
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(ProfileError, match="not found"):
         load_profile(str(tmp_path / "nope.yaml"))
