@@ -13,6 +13,10 @@ mediolateral, pointing to the subject's right on both legs, so forward swing of 
 
 The halfway placement is what the manually checked annotations of the 19 Voisard trials show (TC bias
 +0.7 ms, IC bias +3 ms; ``docs/events.md``): either feature alone is 25–35 ms early or late.
+**Shuffle steps** (the small step into standing, a foot placed next to the other) have no swing peak to
+speak of; they are found as a short burst of foot motion between two rests with some forward rotation,
+and their contact is the landing impact, the largest angular acceleration of the burst
+(``detect_shuffle_contacts``).
 **Mid-stance** is the centre of the 100 ms window with the lowest angular-rate norm between IC and TC (Rampp's
 "min_vel"). A **turn** is a stride whose heading changes by more than ``TURN_DEG``; turns, strides spanning a
 data gap and strides far from the median duration are kept but marked invalid with a reason.
@@ -36,6 +40,10 @@ SEARCH_FRACTION = 0.45  #: IC/TC are searched within this fraction of a stride f
 IMPACT_FRACTION = 0.7  #: the post-contact minimum must reach this fraction of the window's deepest value
 CROSSING_FRACTION = 0.1  #: the swing→stance crossing is where the rate falls below this fraction of the dip
 MID_STANCE_WINDOW_S = 0.1
+MOVING_RPS = 0.5  #: angular-rate norm (10 Hz) above which the foot is moving (at rest it is < 0.1 rad/s)
+SHUFFLE_REST_S = 0.15  #: a shuffle step is a burst of motion with at least this much rest before and after
+SHUFFLE_DURATION_S = (0.12, 1.0)  #: ...lasting this long (shorter: a jolt; longer: not one step)
+SHUFFLE_MIN_FORWARD_RPS = 1.0  #: ...with some forward sagittal rotation (weight shifts have none)
 TURN_DEG = 20.0  #: heading change per stride above which a stride is a turn
 MAX_GAP_S = 0.1  #: a data gap longer than this inside a stride invalidates the stride
 MAX_STRIDE_DEVIATION = 0.25  #: non-steady: stride time this far (fraction) from the median
@@ -90,6 +98,7 @@ class SideEvents:
     tc_s: np.ndarray
     mid_stance_s: np.ndarray
     strides: list[StrideEvents] = field(default_factory=list)
+    shuffle_ic_s: np.ndarray = field(default_factory=lambda: np.array([]))  #: also in ``ic_s``
 
     @property
     def excluded(self) -> dict[float, str]:
@@ -159,6 +168,37 @@ def _initial_contact(t_u: np.ndarray, events: np.ndarray, detail: np.ndarray, pe
     return 0.5 * (t_u[z] + t_u[m])
 
 
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) index pairs of the True runs of a boolean array."""
+    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
+    return list(zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True))
+
+
+def detect_shuffle_contacts(t_s: np.ndarray, gyr_rps: np.ndarray, mid_swing_s: np.ndarray) -> np.ndarray:
+    """Initial contacts of steps too small for the swing detector (segment-frame gyroscope (N, 3), rad/s).
+
+    A shuffle step is a burst of foot motion (rate norm above ``MOVING_RPS``) with the foot at rest for
+    ``SHUFFLE_REST_S`` before and after (stance to stance), lasting ``SHUFFLE_DURATION_S``, with a forward
+    sagittal rate of at least ``SHUFFLE_MIN_FORWARD_RPS`` and no detected mid-swing inside. Its contact is the
+    landing impact: the sample with the largest angular acceleration in the burst (the lift-off is gentle).
+    """
+    t_u, gyr, rate_hz = uniform_grid(np.asarray(t_s, float), np.asarray(gyr_rps, float))
+    moving = _lowpass(np.linalg.norm(gyr, axis=1), EVENT_LP_HZ, rate_hz) > MOVING_RPS
+    jerk = np.r_[0.0, np.linalg.norm(np.diff(gyr, axis=0), axis=1)]
+    rest = max(1, int(SHUFFLE_REST_S * rate_hz))
+    lo_s, hi_s = SHUFFLE_DURATION_S
+    contacts = []
+    for a, b in _runs(moving):
+        if a < rest or b + rest > len(t_u) or moving[a - rest : a].any() or moving[b : b + rest].any():
+            continue
+        swings = (mid_swing_s >= t_u[a]) & (mid_swing_s <= t_u[b - 1])
+        forward_rps = gyr[a:b, 2].max()
+        if not lo_s <= (b - a) / rate_hz <= hi_s or swings.any() or forward_rps < SHUFFLE_MIN_FORWARD_RPS:
+            continue
+        contacts.append(t_u[a + int(np.argmax(jerk[a:b]))])
+    return np.asarray(contacts, float)
+
+
 def mid_stance_s(t_s: np.ndarray, gyr_rps: np.ndarray, ic_s: float, tc_s: float) -> float:
     """Centre of the ``MID_STANCE_WINDOW_S`` window with the lowest angular-rate norm in [IC, TC]."""
     inside = (t_s >= ic_s) & (t_s <= tc_s)
@@ -199,8 +239,12 @@ def build_strides(
     gyr_rps: np.ndarray,
     found: SagittalEvents,
     q_wxyz: np.ndarray | None = None,
+    shuffle_ic_s: np.ndarray | None = None,
 ) -> list[StrideEvents]:
-    """Strides IC_j → TC_j+1 → IC_j+1 with mid-stance, heading change and exclusion reasons."""
+    """Strides IC_j → TC_j+1 → IC_j+1 with mid-stance, heading change and exclusion reasons.
+
+    A stride with a shuffle contact (``detect_shuffle_contacts``) inside is two steps, not one stride.
+    """
     strides = []
     for j in range(len(found.ic_s) - 1):
         ic, tc, nxt = found.ic_s[j], found.tc_s[j + 1], found.ic_s[j + 1]
@@ -215,14 +259,16 @@ def build_strides(
             heading_change_deg=heading_change_deg(t_s, gyr_rps, ic, nxt, q_wxyz),
         )
         strides.append(stride)
-    _mark_exclusions(strides, t_s)
+    _mark_exclusions(strides, t_s, np.array([]) if shuffle_ic_s is None else np.asarray(shuffle_ic_s))
     return strides
 
 
-def _mark_exclusions(strides: list[StrideEvents], t_s: np.ndarray) -> None:
-    """Turn, data gap and non-steady (duration) reasons; the first that applies is kept."""
+def _mark_exclusions(strides: list[StrideEvents], t_s: np.ndarray, shuffle_ic_s: np.ndarray) -> None:
+    """Shuffle, turn, data gap and non-steady (duration) reasons; the first that applies is kept."""
     gaps = np.diff(t_s)
     for s in strides:
+        if ((shuffle_ic_s > s.ic_s) & (shuffle_ic_s < s.next_ic_s)).any():
+            s.exclude("non-steady: a shuffle step inside the stride")
         if abs(s.heading_change_deg) > TURN_DEG:
             s.exclude(f"turn: heading changed {s.heading_change_deg:+.0f} deg in the stride")
         inside = (t_s[:-1] >= s.ic_s) & (t_s[1:] <= s.next_ic_s)
@@ -251,7 +297,8 @@ def detect_side_events(
     """Events and strides of one side from segment-frame gyroscopes (N, 3) on the time base ``t_s``.
 
     The foot is preferred when present (validated on real annotations, docs/events.md); the shank is used
-    otherwise. Raises ``ValueError`` when neither is given.
+    otherwise. Shuffle steps are looked for on the foot only (the shank is never at rest in stance).
+    Raises ``ValueError`` when neither is given.
     """
     if foot_gyr_rps is not None:
         source, gyr, q = "foot", np.asarray(foot_gyr_rps, float), foot_q_wxyz
@@ -261,11 +308,12 @@ def detect_side_events(
         raise ValueError("detect_side_events needs a foot or a shank gyroscope")
     t_s = np.asarray(t_s, float)
     found = detect_sagittal_events(t_s, gyr[:, 2])
-    strides = build_strides(side, t_s, gyr, found, q)
-    ic = found.ic_s[np.isfinite(found.ic_s)]
+    shuffle = detect_shuffle_contacts(t_s, gyr, found.mid_swing_s) if source == "foot" else np.array([])
+    strides = build_strides(side, t_s, gyr, found, q, shuffle)
+    ic = np.sort(np.r_[found.ic_s[np.isfinite(found.ic_s)], shuffle])
     tc = found.tc_s[np.isfinite(found.tc_s)]
     mid = np.array([s.mid_stance_s for s in strides])
-    return SideEvents(side, source, ic, tc, mid, strides)
+    return SideEvents(side, source, ic, tc, mid, strides, shuffle)
 
 
 def cadence_steps_per_min(strides: list[StrideEvents]) -> float:

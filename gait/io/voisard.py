@@ -80,6 +80,7 @@ class TrialScore:
     ic: EventMatch
     tc: EventMatch
     ic_steady: EventMatch  # without each foot's first and last annotated step (gait initiation/termination)
+    ic_shuffle: EventMatch  # the shuffle-step contacts alone against all annotated ICs (precision matters)
     cadence_steps_per_min: float
     cadence_ref_steps_per_min: float
     turn_strides_flagged: int
@@ -104,7 +105,7 @@ def _straight_stride_times(ic_s: np.ndarray, trial: VoisardTrial) -> np.ndarray:
 def score_trial(trial: VoisardTrial, tolerance_s: float = 0.05) -> TrialScore:
     """Calibrate each foot (functional axis), detect events and compare with the annotations."""
     detected_ic, detected_tc, ref_ic, ref_tc, strides, quality = [], [], [], [], [], {}
-    ref_times, steady = [], []
+    ref_times, steady, shuffle = [], [], []
     for side in SIDE_FILES:
         block = trial.blocks[f"{side}_foot"]
         cal = calibrate_segment(block)
@@ -114,6 +115,7 @@ def score_trial(trial: VoisardTrial, tolerance_s: float = 0.05) -> TrialScore:
         detected_tc.append(_scored(found.tc_s, trial))
         ref_ic.append(_scored(trial.ic_ref_s[side], trial))
         steady.append(_steady_match(detected_ic[-1], ref_ic[-1], tolerance_s))
+        shuffle.append(match_events(_scored(found.shuffle_ic_s, trial), ref_ic[-1], tolerance_s))
         ref_tc.append(_scored(trial.tc_ref_s[side], trial))
         ref_times.append(_straight_stride_times(np.sort(trial.ic_ref_s[side]), trial))
         b0, b1 = trial.trial_s
@@ -129,6 +131,7 @@ def score_trial(trial: VoisardTrial, tolerance_s: float = 0.05) -> TrialScore:
         ic=ic,
         tc=tc,
         ic_steady=_merge(steady),
+        ic_shuffle=_merge(shuffle),
         cadence_steps_per_min=cadence_steps_per_min(strides),
         cadence_ref_steps_per_min=120.0 / float(np.median(ref_all)) if ref_all.size else float("nan"),
         turn_strides_flagged=sum(1 for s in in_turn if s.reason and s.reason.startswith("turn")),

@@ -110,3 +110,41 @@ def test_match_events_is_one_to_one_and_inclusive():
     assert m.recall == pytest.approx(2 / 3) and m.precision == 0.5
     empty = match_events(np.array([]), np.array([1.0]))
     assert empty.recall == 0.0 and np.isnan(empty.precision) and np.isnan(empty.mae_s)
+
+
+def _with_shuffle_step(t_s: np.ndarray, gyr: np.ndarray, ics: np.ndarray) -> float:
+    """Stop walking after the 8th contact and add one shuffle step; returns its landing (impact) time.
+
+    The shuffle is a 0.2 s burst of small forward rotation (peak 1.1 rad/s, below the swing detector's
+    threshold) ending in a 20 ms impact oscillation, with the foot at rest before and after.
+    """
+    stop = t_s > ics[8] + 0.5
+    gyr[stop] = 0.0
+    start = ics[8] + 1.5
+    burst = (t_s >= start) & (t_s < start + 0.2)
+    gyr[burst, 2] = 1.1 * np.sin(np.pi * (t_s[burst] - start) / 0.2)
+    impact_s = start + 0.2
+    hit = (t_s >= impact_s) & (t_s < impact_s + 0.02)
+    gyr[hit, 2] = -3.0 * np.cos(np.pi * (t_s[hit] - impact_s) / 0.01)
+    return impact_s
+
+
+def test_shuffle_step_into_standing_is_a_contact_and_splits_the_stride():
+    t_s, gyr, ics, _ = _signal(20.0)
+    impact_s = _with_shuffle_step(t_s, gyr, ics)
+    events = detect_side_events("right", t_s, foot_gyr_rps=gyr)
+    assert events.shuffle_ic_s.size == 1
+    assert abs(events.shuffle_ic_s[0] - impact_s) < 0.01
+    assert np.any(np.isclose(events.ic_s, events.shuffle_ic_s[0]))
+    spanning = [s for s in events.strides if s.ic_s < impact_s < s.next_ic_s]
+    assert all(s.reason == "non-steady: a shuffle step inside the stride" for s in spanning)
+    # the shank is never at rest in stance: no shuffle search there
+    assert detect_side_events("right", t_s, shank_gyr_rps=gyr).shuffle_ic_s.size == 0
+
+
+def test_weight_shift_without_forward_rotation_is_not_a_step():
+    t_s, gyr, ics, _ = _signal(20.0)
+    _with_shuffle_step(t_s, gyr, ics)
+    late = t_s > ics[8] + 0.5
+    gyr[late, 2] = np.minimum(gyr[late, 2], 0.9)  # the same burst, but the foot barely rotates forward
+    assert detect_side_events("right", t_s, foot_gyr_rps=gyr).shuffle_ic_s.size == 0

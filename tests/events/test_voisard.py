@@ -20,9 +20,15 @@ def test_heel_strikes_against_annotations(scores):
     ic, steady = _merge([s.ic for s in scores]), _merge([s.ic_steady for s in scores])
     # steady walking (each foot's first and last step left out): the issue's >= 97 % target
     assert steady.recall >= 0.97 and steady.precision >= 0.97
-    # every annotated step inside the trial, gait initiation/termination and shuffles included
-    assert ic.recall >= 0.95 and ic.precision >= 0.97
+    # every annotated step inside the trial, gait initiation/termination and shuffles included: the issue's
+    # target (measured 591/608 = 0.972, one event above it; docs/events.md)
+    assert ic.recall >= 0.97 and ic.precision >= 0.97
     assert ic.mae_s < 0.025 and abs(np.mean(ic.errors_s)) < 0.015
+
+
+def test_shuffle_steps_found_are_annotated_steps(scores):
+    shuffles = _merge([s.ic_shuffle for s in scores])
+    assert shuffles.n_detected >= 3 and shuffles.precision >= 0.75
 
 
 def test_toe_offs_against_annotations(scores):
