@@ -22,6 +22,7 @@ class DashboardContext:
     index: SessionIndex = field(init=False)
     analyses: AnalysisCache = field(init=False)
     live: LiveHub = field(default_factory=LiveHub)
+    replays: object = None  # dashboard.pages.replay.ReplayRunners, set when the replay page registers
 
     def __post_init__(self) -> None:
         self.recordings_dir = Path(self.recordings_dir)

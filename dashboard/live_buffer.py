@@ -96,6 +96,7 @@ class LiveController:
     """
 
     description = "no sensors are streaming"
+    can_record = True  # a replay cannot record; its page hides the recording card
 
     def start_recording(self, subject: str, condition: str) -> str:
         raise RuntimeError("nothing is streaming, so there is nothing to record")

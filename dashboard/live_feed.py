@@ -24,6 +24,8 @@ from gait.types import Packet, SampleBlock
 DRAIN_INTERVAL_S = 0.05
 CLOCK_LEARN_S = 2.0  # the device→session offset is learnt over the first seconds, then frozen
 ANALYSIS_RATE_HZ = 200.0
+RATE_TAIL_S = 2.0  # angular-rate samples kept per sensor to align shank and foot for display
+RATE_GRID_S = 0.01
 
 
 class SessionClockMap:
@@ -73,6 +75,8 @@ class HubFeeder:
         self._queue: collections.deque[Packet] = collections.deque()
         self._analyzer = (analyzer_factory or _default_analyzer)(meta)
         self._last_angle_t = dict.fromkeys(SIDES, -np.inf)
+        self._rate_tail: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._rates_done_s = dict.fromkeys(SIDES, -np.inf)
         self.latest_host_s = 0.0
         self.problems: list[str] = []
         self._stop = threading.Event()
@@ -146,17 +150,37 @@ class HubFeeder:
         self.hub.set_gait(float(np.mean(cadence)) if cadence else None, snap["strides"])
 
     def _publish_rates(self, blocks: dict[str, SampleBlock]) -> None:
+        """Angular-rate magnitude of shank and foot per side, on a common 10 ms grid, up to the time both
+        sensors of the side have delivered (sensors send packets of different sizes at different moments)."""
+        for name, block in blocks.items():
+            t_old, m_old = self._rate_tail.get(name, (np.zeros(0), np.zeros(0)))
+            t_new = np.concatenate([t_old, block.t_s])
+            m_new = np.concatenate([m_old, np.degrees(np.linalg.norm(block.gyr_rps, axis=1))])
+            keep = t_new >= t_new[-1] - RATE_TAIL_S
+            self._rate_tail[name] = (t_new[keep], m_new[keep])
         for side in SIDES:
-            shank, foot = blocks.get(placement(side, "shank")), blocks.get(placement(side, "foot"))
-            base = shank if shank is not None else foot
-            if base is None:
+            tails = [self._rate_tail.get(placement(side, seg)) for seg in ("shank", "foot")]
+            present = [tail for tail in tails if tail is not None and tail[0].size]
+            if not present:
                 continue
-            rows = np.full((len(base), 3), np.nan)
-            for col, block in enumerate((shank, foot)):
-                if block is not None:
-                    mag_dps = np.degrees(np.linalg.norm(block.gyr_rps, axis=1))
-                    rows[:, col] = np.interp(base.t_s, block.t_s, mag_dps)
-            self.hub.push(side, base.t_s, rows)
+            t_ready = min(tail[0][-1] for tail in present)
+            t_from = max(self._rates_done_s[side], max(tail[0][0] for tail in present))
+            grid = (
+                np.arange(np.floor(t_from / RATE_GRID_S) + 1, np.floor(t_ready / RATE_GRID_S) + 1)
+                * RATE_GRID_S
+            )
+            if grid.size == 0:
+                continue
+            rows = np.full((grid.size, 3), np.nan)
+            for col, tail in enumerate(tails):
+                if tail is not None and tail[0].size:
+                    rows[:, col] = np.interp(grid, *tail)
+            self.hub.push(side, grid, rows)
+            self._rates_done_s[side] = float(grid[-1])
+
+    def decode_stats(self) -> dict:
+        """Per-sensor decoder counters (packets, samples, bad, lost) — what a replay's status cards show."""
+        return {p: d.stats for p, d in self._decoders.items()}
 
     def calibration_report(self) -> dict:
         """Per-sensor calibration of the live analyser (empty until it has calibrated)."""

@@ -50,22 +50,23 @@ def _value_card(title: str, value: str, sub: str = "", card_id: str | None = Non
     )
 
 
-def gait_cards(hub: LiveHub) -> list:
+def gait_cards(hub: LiveHub, prefix: str = "live") -> list:
     cadence = hub.cadence_steps_per_min
     strides = hub.stride_count
     recording = hub.controller.recording
-    return [
-        _value_card("Cadence", _fmt(cadence, "steps/min"), "from the last strides", "live-cadence"),
+    cards = [
+        _value_card("Cadence", _fmt(cadence, "steps/min"), "from the last strides", f"{prefix}-cadence"),
         _value_card(
             "Strides",
             " / ".join(f"{strides.get(s, 0)} {s[0].upper()}" for s in SIDES),
             "counted since start",
-            "live-strides",
-        ),
-        _value_card(
-            "Recording", "● recording" if recording else "not recording", recording or "", "live-recording"
+            f"{prefix}-strides",
         ),
     ]
+    if hub.controller.can_record:
+        state = "● recording" if recording else "not recording"
+        cards.append(_value_card("Recording", state, recording or "", f"{prefix}-recording"))
+    return cards
 
 
 def calibration_text(hub: LiveHub) -> str:

@@ -54,10 +54,6 @@ def test_live_plots_update_at_least_5_per_second_with_four_sensors(page, serve, 
     line = f"{rate_hz:.1f} updates/s, {MEASURE_S:.0f} s ({len(frames)} fr.); load/core {load_per_core:.1f}"
     (ARTIFACTS / "live_update_rate.txt").write_text(line + "\n")
     print("live plot update rate:", line)
-    if rate_hz < 5.0 and load_per_core > OVERLOADED_LOAD_PER_CORE:
-        pytest.skip(f"machine overloaded: {line}")
-    assert rate_hz >= 5.0
-
     page.locator("#live-subject").fill("S014")
     page.locator("#live-condition").fill("shoe A")
     page.locator("#live-record-start").click()
@@ -67,6 +63,9 @@ def test_live_plots_update_at_least_5_per_second_with_four_sensors(page, serve, 
     page.locator("#live-record-stop").click()
     expect(page.locator("#live-action-message")).to_contain_text("Recording saved")
     assert len(list(recordings.glob("*/packets.log"))) == 1
+    if rate_hz < 5.0 and load_per_core > OVERLOADED_LOAD_PER_CORE:
+        pytest.skip(f"machine overloaded: {line}")
+    assert rate_hz >= 5.0
 
 
 @pytest.mark.browser
