@@ -28,11 +28,14 @@ def _device_block(
     return SampleBlock(sensor, t_device, acc, np.zeros((n, 3)), clock="device"), t_true
 
 
-def test_tap_onsets_are_found_within_two_milliseconds_with_a_common_bias():
-    """The 30 %-of-peak crossing lags the true onset by ≈ 1.5 ms for this tap shape and sample phase."""
-    block, _ = _device_block("left_foot", 0.0, 0.0)
-    lag = detect_tap_onsets(block.t_s, block.acc_mps2, (9.5, 12.5)) - TAPS_S
-    assert np.all((lag >= 0) & (lag < 2e-3)) and np.ptp(lag) < 1e-4
+@pytest.mark.parametrize("phase_s", [0.0, 0.0013, 0.0027, 0.0041])
+def test_tap_onsets_are_found_within_two_milliseconds(phase_s):
+    """This synthetic tap starts with a kink sampled directly (not band-limited like a real sensor's output),
+    so the onset depends a little on where it falls between samples: −0.2…+1.6 ms here; the walker's
+    anti-aliased taps give 0.015 ms SD (tests/sync/test_sync_walker.py)."""
+    block, _ = _device_block("left_foot", 0.0, 0.0, taps=TAPS_S + phase_s)
+    lag = detect_tap_onsets(block.t_s, block.acc_mps2, (9.5, 12.5)) - TAPS_S - phase_s
+    assert np.all(np.abs(lag) < 2e-3) and np.ptp(lag) < 5e-5
 
 
 def test_taps_align_every_sensor_with_the_session_clock():
