@@ -180,7 +180,7 @@ def synthetic_table(scenarios=SCENARIOS, seeds=SEEDS, duration_s: float = 45.0) 
                 "tc_mae_ms": tc.mae_s * 1000,
                 "tc_recall": tc.recall,
                 "tc_precision": tc.precision,
-                "tc_bias_ms": float(np.mean(tc.errors_s) * 1000),
+                "tc_bias_ms": float(np.mean(tc.errors_s) * 1000) if tc.errors_s.size else float("nan"),
             }
     return out
 
