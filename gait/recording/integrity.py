@@ -130,14 +130,15 @@ def check_session(session_dir: Path, decode: bool = True) -> IntegrityReport:
 def _decode_counts(reader: SessionReader) -> dict[str, dict]:
     """Per sensor: what its firmware profile's decoder makes of the packets (bad ones, sequence gaps)."""
     profiles, rates = reader.sensor_profiles(), reader.sensor_rates()
+    missing = "no firmware profile in session.json" + (" (unreadable)" if reader.metadata_error else "")
     out: dict[str, dict] = {}
     for name, packets in reader.packets_by_sensor().items():
         if name not in profiles:
-            out[name] = {"problem": "no firmware profile in session.json"}
+            out[name] = {"problem": missing}
             continue
         try:
             stats = decode_sensor_packets(profiles[name], packets, name, rates.get(name)).stats
-        except (ImportError, GaitError) as exc:
+        except GaitError as exc:
             out[name] = {"problem": f"not decoded: {exc}"}
             continue
         out[name] = {"samples": stats.samples, "bad_packets": stats.bad, "lost_packets": stats.lost_packets,
@@ -161,9 +162,10 @@ def format_report(report: IntegrityReport, max_items: int = 10) -> list[str]:
     meta = "ok" if report.metadata_error is None else f"DAMAGED: {report.metadata_error}"
     lines.append(f"  metadata: {meta}")
     if report.has_log:
+        damage = (f"{len(report.damage)} damaged region(s) ({report.bytes_damaged} bytes, at least "
+                  f"{len(report.damage)} record(s) lost)") if report.damage else "no damage"
         lines.append(f"  {LOG_FILE}: {report.log_size} bytes, {report.records_good} records intact "
-                     f"({report.data_records} packets), {len(report.damage)} damaged region(s) "
-                     f"({report.bytes_damaged} bytes, at least {len(report.damage)} record(s) lost)")
+                     f"({report.data_records} packets), {damage}")
         for d in report.damage[:max_items]:
             kind = "torn tail" if d.at_end else "damaged"
             lines.append(f"    {kind}: bytes {d.offset}..{d.end} ({d.length} B): {d.reason}")

@@ -207,6 +207,8 @@ class SessionReader:
         packets = self.packets_by_sensor()
         profiles, rates = self.sensor_profiles(), self.sensor_rates()
         for name, pkts in packets.items():
+            if name not in profiles and self.metadata_error is not None:
+                raise GaitError(self.metadata_error)  # the real cause: the profiles are in session.json
             if name not in profiles:
                 raise GaitError(f"{self.path / METADATA_FILE}: sensor {name!r} has packets but no firmware "
                                 "profile in 'sensors'; add {placement, profile} for it to decode the log")
@@ -221,7 +223,7 @@ def decode_sensor_packets(profile_id: str, packets: list[Packet], sensor: str, r
 
     Returns :class:`gait.decode.BatchResult` ``(block, stats)``; stats count bad and lost packets.
     """
-    from gait.decode import decode_packets  # late: recording must work without the codec stack
+    from gait.decode import decode_packets  # late: the codec (yaml, jsonschema) only when decoding
     from gait.profiles import load_profile
 
     return decode_packets(load_profile(profile_id), packets, sensor, rate_hz)

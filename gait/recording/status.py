@@ -1,8 +1,8 @@
 """Per-sensor status of a packet stream (live or replayed): a small :class:`gait.types.PacketConsumer`.
 
-It counts packets per placement and, when the sensor's firmware profile and the codec are available,
-decodes them with the same stateful :class:`gait.decode.PacketDecoder` live analysis uses, so the status
-line shows decoded samples and bad/lost packets too.
+It counts packets per placement and, when session.json names the sensor's firmware profile, decodes them
+with the same stateful :class:`gait.decode.PacketDecoder` live analysis uses, so the status line shows
+decoded samples and bad/lost packets too.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+from gait.decode import PacketDecoder
+from gait.errors import GaitError
+from gait.profiles import load_profile
 from gait.types import Packet, SampleBlock
 
 LIVE_RATE_HZ = 200.0  # analysis grid of the live analyser during a replay
@@ -28,7 +31,7 @@ class SensorStatus:
         self._profiles = dict(profiles or {})
         self._rates_hz = dict(rates_hz or {})
         self._on_block = on_block
-        self._decoders: dict[str, object] = {}
+        self._decoders: dict[str, PacketDecoder | None] = {}
 
     def on_packet(self, packet: Packet) -> None:
         name = packet.sensor
@@ -58,13 +61,8 @@ class SensorStatus:
             self.decode_problem[name] = "no firmware profile in session.json"
         else:
             try:
-                from gait.decode import PacketDecoder
-                from gait.profiles import load_profile
-
                 decoder = PacketDecoder(load_profile(profile_id), name, self._rates_hz.get(name))
-            except ImportError:
-                self.decode_problem[name] = "codec not installed"
-            except Exception as exc:  # noqa: BLE001 - a bad profile must not stop the stream
+            except GaitError as exc:  # an unknown or broken profile must not stop the stream
                 self.decode_problem[name] = f"cannot decode: {exc}"
         self._decoders[name] = decoder
         return decoder
@@ -78,22 +76,12 @@ class SensorStatus:
             line = f"{name:<12} {self.packets[name]:>8} packets {rate}"
             decoder = self._decoders.get(name)
             if decoder is not None:
-                line += f"  {self.samples[name]:>8} samples" + _decoder_counts(decoder)
+                stats = decoder.stats
+                line += f"  {self.samples[name]:>8} samples  {stats.bad} bad  {stats.lost_packets} lost"
             else:
                 line += f"  (not decoded: {self.decode_problem.get(name, 'no decoder')})"
             out.append(line)
         return out
-
-
-def _decoder_counts(decoder) -> str:
-    """Bad/lost counts from the decoder's ``stats`` (whatever of them it provides)."""
-    stats = getattr(decoder, "stats", None)
-    parts = []
-    for label, attr in (("bad", "bad"), ("lost", "lost_packets")):
-        value = getattr(stats, attr, None)
-        if value is not None:
-            parts.append(f"  {value} {label}")
-    return "".join(parts)
 
 
 def replay_analyzer(reader) -> tuple[object, Callable[[SampleBlock], None]] | None:

@@ -152,3 +152,29 @@ def test_replay_equals_direct_read_for_every_profile_of_a_sample_session():
         assert live.clock == block.clock
         for key in ("t_s", "acc_mps2", "gyr_rps"):
             np.testing.assert_array_equal(getattr(live, key), getattr(block, key))
+
+
+def test_cli_replay_of_a_samples_only_session_is_one_clear_error(tmp_path):
+    from gait.recording.metadata import write_metadata
+    from gait.recording.samples import write_samples
+
+    write_metadata(tmp_path / "imp", {"source": "import:csv", "sensors": [{"placement": "left_foot"}]})
+    t = np.arange(10) / 100
+    write_samples(tmp_path / "imp", SampleBlock("left_foot", t, np.zeros((10, 3)), np.zeros((10, 3))))
+    with pytest.raises(GaitError, match=r"imp: no packets.log to replay .*gait analyze"):
+        run_command(replay_cmd, ["replay", str(tmp_path / "imp"), "--speed", "max"])
+
+
+def test_cli_replay_with_broken_metadata_names_it_and_still_replays(imu, tmp_path, capsys):
+    import shutil
+
+    path = tmp_path / "s"
+    shutil.copytree(imu[0], path)
+    (path / "session.json").write_text('{"schema": "gait.session/1", "sensors": [')
+    assert run_command(replay_cmd, ["replay", str(path), "--speed", "max"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1
+    assert "session.json: broken metadata at line 1 column 42" in captured.err
+    assert f"replayed {len(imu[1])} packets" in captured.out
+    with pytest.raises(GaitError, match="session.json: broken metadata at line 1 column 42"):
+        load_samples(path)  # not the misleading "no firmware profile"

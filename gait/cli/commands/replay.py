@@ -40,8 +40,14 @@ def _speed(text: str) -> float | None:
 def _run(args) -> int:
     speed = _speed(args.speed)
     reader = SessionReader(args.session)
+    if not reader.has_log:
+        raise GaitError(f"{reader.path}: no packets.log to replay (this session holds decoded samples only, "
+                        "e.g. an import or a simulation); analyse it with `gait analyze`")
     live = None
-    if not args.no_analysis:
+    if reader.metadata_error is not None:
+        print(f"gait replay: {reader.metadata_error}; replaying without decoding or analysis",
+              file=sys.stderr)
+    elif not args.no_analysis:
         try:
             live = replay_analyzer(reader)
         except GaitError as exc:  # e.g. too little data to sync: still replay, without analysis
