@@ -14,7 +14,7 @@ from gait.simulate import gaitcycle
 from gait.simulate.errors import ErrorModel, OutputErrors, draw_sensor_errors, resolve_errors
 from gait.simulate.kinematics import Leg
 from gait.simulate.protocol import Protocol
-from gait.simulate.scenarios import get_scenario
+from gait.simulate.scenarios import Scenario, get_scenario
 from gait.simulate.sensors import (
     SensorSpec,
     decimate_chunk,
@@ -97,14 +97,16 @@ def _sensor_block(leg, spec, model, rate_hz, duration_s, rng, with_mag, progress
     return SampleBlock(spec.placement, t_device, out_a, out_g, out_m, clock="device")
 
 
-def simulate(scenario: str = "normal", duration_s: float = 60.0, seed: int = 0, rate_hz: float = 200.0,
-             placements: Sequence[str] = PLACEMENTS, errors="realistic", *, protocol: Protocol | None = None,
-             magnetometer: bool = True, variability: bool = True, progress: bool = False) -> SimResult:
+def simulate(scenario: str | Scenario = "normal", duration_s: float = 60.0, seed: int = 0,
+             rate_hz: float = 200.0, placements: Sequence[str] = PLACEMENTS, errors="realistic", *,
+             protocol: Protocol | None = None, magnetometer: bool = True, variability: bool = True,
+             progress: bool = False) -> SimResult:
     """Simulate a recording of ``scenario`` with ground truth (biomech.md §6; details in docs/walker.md).
 
     Parameters
     ----------
-    scenario : one of :data:`gait.simulate.SCENARIOS`.
+    scenario : one of :data:`gait.simulate.SCENARIOS`, or a :class:`Scenario` (e.g. from
+        :func:`gait.simulate.scenarios.footwear_variant`).
     duration_s : total length including the calibration protocol (standing ≥ 5 s, taps, walking).
     seed : everything random (stride variability, sensor errors, noise) derives from it.
     rate_hz : output sample rate; signals are generated at ≥ 1 kHz and decimated with an anti-alias FIR.

@@ -7,7 +7,7 @@ reduce rearfoot eversion by ≈2.5°, Cheung 2011; posted orthoses reduce tibial
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gait.errors import GaitError
 from gait.simulate.curves import RUN, WALK, CycleShape, scale_dip, scale_positive, set_values
@@ -131,8 +131,26 @@ _FACTORIES = {
 SCENARIOS = tuple(_FACTORIES)
 
 
-def get_scenario(name: str) -> Scenario:
-    """The scenario called ``name``; a GaitError listing the valid names otherwise."""
+def footwear_variant(name: str, eversion_change_deg: float, base: str = "shoe_a") -> Scenario:
+    """``base`` with the stance eversion excursion changed by ``eversion_change_deg`` (both sides).
+
+    For tests of condition comparisons with an exact true change (e.g. −3° or −0.5° against shoe A); the
+    eversion dip is rescaled, every other parameter stays as in ``base``.
+    """
+    ref = get_scenario(base)
+    excursion_deg = {"shoe_a": 6.0, "shoe_b": 3.5, "barefoot": 5.0, "normal": 5.0}[base]
+    factor = (excursion_deg + eversion_change_deg) / excursion_deg
+    shape = scale_dip(ref.right, "beta", factor, STANCE_WINDOW)
+    change = f"eversion excursion {eversion_change_deg:+g}° vs {base} ({excursion_deg:g}→" \
+             f"{excursion_deg + eversion_change_deg:g}°)"
+    return replace(ref, name=name, condition=f"{ref.condition}, {change}", **_both(shape),
+                   changes=(*ref.changes, change))
+
+
+def get_scenario(name: str | Scenario) -> Scenario:
+    """The scenario called ``name`` (a :class:`Scenario` passes through); a GaitError otherwise."""
+    if isinstance(name, Scenario):
+        return name
     try:
         return _FACTORIES[name]()
     except KeyError:
