@@ -97,6 +97,8 @@ def read_csv_with_units(
     unit_factor(gyr_unit or DEFAULT_UNITS["gyr"], GYR_UNITS, "gyroscope")
     table = read_table(Path(path), header_starts=(TIME_COLUMN,))
     units = header_units(table, {"acc": acc_unit, "gyr": gyr_unit})
+    for column in (TIME_COLUMN, *ACC_COLUMNS, *GYR_COLUMNS):
+        table.column_index(column)  # a missing column is the first thing to say (before any cell problem)
     t_s = table.numeric(TIME_COLUMN)
     check_time(table, t_s)
     acc = np.column_stack([table.numeric(c) for c in ACC_COLUMNS]) * ACC_UNITS[units["acc"]]

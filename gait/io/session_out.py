@@ -73,7 +73,7 @@ def write_import_session(
                 "profile": f"import:{fmt}",
                 "address": None,
                 "n_samples": len(block),
-                "rate_hz": round(block.rate_hz, 6),
+                "rate_hz": round(block.rate_hz, 6) if len(block) > 1 else None,  # JSON has no NaN
                 **sensor_info.get(name, {}),
             }
         )

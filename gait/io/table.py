@@ -33,6 +33,7 @@ class Table:
     _rows: list[list[str]] | None = field(default=None, repr=False)
     _matrix: np.ndarray | None = field(default=None, repr=False)
     _fast_failed: bool = field(default=False, repr=False)
+    _widths_ok: bool = field(default=False, repr=False)
 
     @property
     def rows(self) -> list[list[str]]:
@@ -65,6 +66,7 @@ class Table:
         matrix = self._fast_matrix()
         if matrix is not None:
             return matrix[:, idx].copy()
+        self._check_row_widths()
         cells = [row[idx] if idx < len(row) else "" for row in self.rows]
         try:
             values = np.asarray(cells, dtype=np.float64)
@@ -81,6 +83,22 @@ class Table:
                 shown = repr(cell) if cell.strip() else "an empty cell"
                 raise self.error(k, name, f"expected a finite number, found {shown}")
         raise AssertionError("unreachable: a cell failed to convert but none was found")  # pragma: no cover
+
+    def _check_row_widths(self) -> None:
+        """A row with more non-empty cells than the header has shifted or stray values: refuse it, since
+        reading by column would silently drop the extra cell (trailing empty cells are fine)."""
+        if self._widths_ok:
+            return
+        width = len(self.header)
+        for k, row in enumerate(self.rows):
+            extra = [j for j in range(width, len(row)) if row[j].strip()]
+            if extra:
+                raise GaitError(
+                    f"{self.path}:{int(self.line_numbers[k])}: {len(row)} cells but the header has {width} "
+                    f"columns (extra value {row[extra[0]].strip()!r} in column {extra[0] + 1}); "
+                    "fix the row or the header"
+                )
+        self._widths_ok = True
 
     def _fast_matrix(self) -> np.ndarray | None:
         """All cells as floats in one C-level parse, or None when any cell is not a finite number."""

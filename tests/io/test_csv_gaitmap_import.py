@@ -140,3 +140,21 @@ def test_hash_in_a_cell_is_not_a_comment(tmp_path):
     path = _csv(tmp_path / "h.csv", ["0,0,1,0,0,0,0", "0.01,0,1#,0,0,0,0"])
     with pytest.raises(GaitError, match=r"h\.csv:3: column 'acc_y' \(column 3\).*'1#'"):
         read_csv_sensor(path, "left_foot")
+
+
+def test_row_with_an_extra_value_is_refused_not_silently_cut(tmp_path):
+    path = _csv(tmp_path / "x.csv", ["0,0,1,0,0,0,0,", "0.01,0,1,0,0,0,0,,7"])
+    expected = r"x\.csv:3: 9 cells but the header has 7 columns \(extra value '7' in column 9\)"
+    with pytest.raises(GaitError, match=expected):
+        read_csv_sensor(path, "left_foot")
+    trailing = _csv(tmp_path / "t.csv", ["0,0,1,0,0,0,0,", "0.01,0,1,0,0,0,0,"])  # empty extra cells are fine
+    assert len(read_csv_sensor(trailing, "left_foot")) == 2
+
+
+def test_one_row_import_writes_valid_json(tmp_path):
+    import json
+
+    import_csv({"left_foot": _csv(tmp_path / "one.csv", ["0,0,1,0,0,0,0"])}, tmp_path / "s")
+    text = (tmp_path / "s" / "session.json").read_text()
+    meta = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in session.json"))
+    assert meta["sensors"][0]["rate_hz"] is None
