@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 from scipy.signal import find_peaks, resample_poly
+from scipy.stats import theilslopes
 
 from gait.types import SampleBlock
 
@@ -33,6 +34,8 @@ TAP_BASELINE_S = 0.1
 UPSAMPLE = 16
 #: Host-stamped sensors: silences longer than this count as lost samples (s).
 HOST_GAP_S = 0.5
+#: Heel-strike impacts ride on large swing accelerations: a shorter baseline isolates them (s).
+IMPACT_BASELINE_S = 0.03
 #: Onset = first crossing of this fraction of the tap's peak high-passed |acc|.
 TAP_ONSET_FRACTION = 0.3
 
@@ -48,6 +51,7 @@ class SensorSync:
     tap_onsets_session_s: list[float] = field(default_factory=list)
     tap_residual_ms: float | None = None
     jitter_ms: float | None = None
+    leg_drift_ppm: float | None = None  # shank − foot drift of this leg measured from impacts
     warnings: list[str] = field(default_factory=list)
 
     def to_session(self, t_s: np.ndarray) -> np.ndarray:
@@ -141,14 +145,7 @@ def detect_tap_onsets(
     when fewer clear impacts are found.
     """
     rate_hz = 1.0 / float(np.median(np.diff(t_s)))
-    width = max(2, int(round(TAP_BASELINE_S * rate_hz)))
-    csum = np.cumsum(np.vstack([np.zeros((1, 3)), acc_mps2]), axis=0)
-    trailing = np.empty_like(acc_mps2)
-    idx = np.arange(len(acc_mps2))
-    lo = np.maximum(idx - width, 0)
-    trailing[1:] = (csum[idx[1:]] - csum[lo[1:]]) / (idx[1:] - lo[1:])[:, None]
-    trailing[0] = acc_mps2[0]
-    highpassed = acc_mps2 - trailing
+    highpassed = _highpassed(acc_mps2, rate_hz)
     energy = np.linalg.norm(highpassed, axis=1)
     sel = np.flatnonzero((t_s >= window[0]) & (t_s <= window[1]))
     if len(sel) < 3:
@@ -160,6 +157,18 @@ def detect_tap_onsets(
     )
     strongest = np.sort(peaks[np.argsort(props["peak_heights"])[::-1][:n_taps]])
     return np.asarray([_fine_onset(t_s, highpassed, int(sel[p]), rate_hz, floor) for p in strongest])
+
+
+def _highpassed(acc_mps2: np.ndarray, rate_hz: float, baseline_s: float = TAP_BASELINE_S) -> np.ndarray:
+    """Accelerometer minus its *trailing* mean over ``baseline_s`` (no look-ahead before an onset)."""
+    width = max(2, int(round(baseline_s * rate_hz)))
+    csum = np.cumsum(np.vstack([np.zeros((1, 3)), acc_mps2]), axis=0)
+    idx = np.arange(len(acc_mps2))
+    lo = np.maximum(idx - width, 0)
+    trailing = np.empty_like(acc_mps2)
+    trailing[1:] = (csum[idx[1:]] - csum[lo[1:]]) / (idx[1:] - lo[1:])[:, None]
+    trailing[0] = acc_mps2[0]
+    return acc_mps2 - trailing
 
 
 def _fine_onset(t_s: np.ndarray, highpassed: np.ndarray, peak: int, rate_hz: float, floor: float) -> float:
@@ -185,6 +194,65 @@ def _fine_onset(t_s: np.ndarray, highpassed: np.ndarray, peak: int, rate_hz: flo
         return float(t_s[i0])
     frac = np.clip((threshold - energy[k - 1]) / max(energy[k] - energy[k - 1], 1e-12), 0.0, 1.0)
     return float(t_s[i0] + (k - 1 + frac) * dt)
+
+
+def _impact_lags(shank: SampleBlock, foot: SampleBlock, after_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Heel-strike impacts felt by both sensors of one leg: (session time, shank − foot onset lag), seconds.
+
+    Impacts are the strongest high-passed accelerations of the foot (≥ 0.4 s apart, after ``after_s``); each
+    is timed on both sensors with the same sub-sample onset rule as the taps.
+    """
+    times, lags = [], []
+    parts = {}
+    for name, block in (("shank", shank), ("foot", foot)):
+        highpassed = _highpassed(block.acc_mps2, block.rate_hz, IMPACT_BASELINE_S)
+        parts[name] = (block.t_s, highpassed, np.linalg.norm(highpassed, axis=1), block.rate_hz)
+    t_f, hp_f, e_f, rate_f = parts["foot"]
+    t_s_, hp_s, e_s, rate_s = parts["shank"]
+    walking = t_f > after_s
+    if np.count_nonzero(walking) < rate_f:
+        return np.zeros(0), np.zeros(0)
+    floor_f = float(np.median(e_f[walking]))
+    strongest = float(np.percentile(e_f[walking], 99.9))
+    peaks, _ = find_peaks(np.where(walking, e_f, 0.0), height=0.6 * strongest, distance=int(0.4 * rate_f))
+    floor_s = float(np.median(e_s))
+    for p in peaks:
+        k = int(np.searchsorted(t_s_, t_f[p]))
+        lo, hi = max(0, k - int(0.03 * rate_s)), min(len(t_s_), k + int(0.03 * rate_s) + 1)
+        if hi - lo < 3 or hi >= len(t_s_) or lo == 0:
+            continue
+        q = lo + int(np.argmax(e_s[lo:hi]))
+        if e_s[q] < 3 * floor_s:
+            continue
+        onset_f = _fine_onset(t_f, hp_f, int(p), rate_f, floor_f)
+        onset_s = _fine_onset(t_s_, hp_s, q, rate_s, floor_s)
+        times.append(onset_f)
+        lags.append(onset_s - onset_f)
+    return np.asarray(times), np.asarray(lags)
+
+
+def _leg_drift_ppm(shank: SampleBlock, foot: SampleBlock, after_s: float) -> float | None:
+    """Relative clock drift shank − foot (ppm) from the trend of their impact lags; ``None`` if unclear.
+
+    A constant lag (shock propagation up the leg, threshold differences) does not matter: only its change
+    over time is used. Different event types (heel strike, toe-off) pair with different lags, so only the
+    most common lag (±3 ms) is kept; then Theil–Sen. Needs ≥ 10 events over ≥ ``MIN_DRIFT_SPAN_S`` with a
+    residual scatter below 1 ms.
+    """
+    times, lags = _impact_lags(shank, foot, after_s)
+    if len(lags) < 10:
+        return None
+    counts, edges = np.histogram(lags, bins=np.arange(lags.min(), lags.max() + 2e-3, 2e-3))
+    mode = 0.5 * (edges[np.argmax(counts)] + edges[np.argmax(counts) + 1])
+    keep = np.abs(lags - mode) < 3e-3
+    times, lags = times[keep], lags[keep]
+    if len(times) < 10 or np.ptp(times) < MIN_DRIFT_SPAN_S:
+        return None
+    slope, intercept, _, _ = theilslopes(lags, times)
+    resid = lags - (intercept + slope * times)
+    if np.median(np.abs(resid)) > 1e-3 or abs(slope) > 500e-6:
+        return None
+    return float(slope * 1e6)
 
 
 def _coarse(block: SampleBlock, anchors: tuple[np.ndarray, np.ndarray] | None) -> SensorSync:
@@ -249,11 +317,33 @@ def _detect_all(blocks, syncs, windows, margin_s):
     return found
 
 
+def _refine_leg_drift(blocks, syncs, found, taps_session: np.ndarray) -> None:
+    """Split each leg's measured shank−foot drift between its two tap-aligned sensors, in place."""
+    for side in ("left", "right"):
+        shank, foot = f"{side}_shank", f"{side}_foot"
+        if shank not in found or foot not in found:
+            continue
+        on_session = {
+            n: SampleBlock(n, syncs[n].to_session(blocks[n].t_s), blocks[n].acc_mps2, blocks[n].gyr_rps)
+            for n in (shank, foot)
+        }
+        relative_ppm = _leg_drift_ppm(on_session[shank], on_session[foot], float(taps_session.max()) + 1.0)
+        if relative_ppm is None:
+            syncs[shank].warnings.append(f"{side} leg: shank-foot drift not measurable from impacts")
+            continue
+        for name, sign in ((shank, 1.0), (foot, -1.0)):
+            syncs[name].drift_ppm += sign * relative_ppm / 2.0
+            _fit_taps(syncs[name], np.concatenate(found[name]), taps_session)
+            syncs[name].method += "+impacts"
+            syncs[name].leg_drift_ppm = round(relative_ppm, 2)
+
+
 def synchronize(
     blocks: dict[str, SampleBlock],
     windows: list[dict] | None = None,
     anchors: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     margin_s: float = 0.5,
+    refine_leg_drift: bool = True,
 ) -> tuple[dict[str, SampleBlock], SyncReport]:
     """Map every block onto the session clock.
 
@@ -268,6 +358,10 @@ def synchronize(
         Placement → (device times, host arrival times) pairs, e.g. one per packet.
     margin_s
         Extra search time around each taps window (covers coarse clock errors).
+    refine_leg_drift
+        With start taps only, estimate the relative drift of shank and foot of each leg from the heel-strike
+        impacts both feel (:func:`_leg_drift_ppm`) and split it between them; ankle angles need the two
+        sensors of a leg aligned, and this halves the expected absolute drift error too.
 
     Without ``tap_times_s`` the taps still align the sensors with each other: the reference is the mean tap
     time over sensors on their coarse (host or first-sample) clocks.
@@ -289,6 +383,8 @@ def synchronize(
         tap_times = [round(float(x), 6) for x in taps_session]
         for name, onsets in found.items():
             _fit_taps(syncs[name], np.concatenate(onsets), taps_session)
+        if refine_leg_drift and np.ptp(taps_session) < MIN_DRIFT_SPAN_S:
+            _refine_leg_drift(blocks, syncs, found, taps_session)
     elif tap_windows:
         report_warnings.append(
             "sync taps not found in any sensor; left/right alignment rests on the clocks alone"
