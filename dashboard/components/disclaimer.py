@@ -5,7 +5,7 @@ Their wording lives in the findings knowledge base (``gait/findings/knowledge.ya
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 
 def _knowledge():
@@ -37,31 +37,41 @@ def disclaimer_block() -> html.Div:
     return html.Div(parts, className="gd-disclaimer", id="disclaimer")
 
 
-def red_flags_block() -> html.Div:
-    """The red-flag checklist (what sensors cannot detect and needs a clinician)."""
-    kb = _knowledge()
-    if kb is None:
-        return html.Div(
-            html.P("Red-flag list not available (findings knowledge base missing)."),
-            className="gd-redflags",
-            id="red-flags",
-        )
-    flags = kb.red_flags
-    return html.Div(
-        [
-            html.H4("Warning signs the sensors cannot detect"),
-            html.B(flags["urgent_heading"]),
-            html.Ul([html.Li(t) for t in flags["urgent"]]),
-            html.B(flags["soon_heading"]),
-            html.Ul([html.Li(t) for t in flags["soon"]]),
-            html.P(f"Sources: {flags['sources']}", className="gd-muted"),
-        ],
-        className="gd-redflags",
-        id="red-flags",
-    )
-
-
 def red_flag_lists() -> dict | None:
     """The knowledge base's red flags (headings, urgent and soon items, sources), ``None`` when missing."""
     kb = _knowledge()
     return None if kb is None else kb.red_flags
+
+
+def red_flag_checklist(prefix: str) -> html.Div:
+    """The red-flag list as a checklist the therapist answers; any tick withholds interpretive findings."""
+    flags = red_flag_lists() or {
+        "urgent": [],
+        "soon": [],
+        "sources": "not available",
+        "urgent_heading": "Red-flag list not available (knowledge base missing)",
+        "soon_heading": "",
+    }
+
+    def _checklist(key):
+        return dcc.Checklist(
+            id=f"{prefix}-redflags-{key}",
+            options=[{"label": " " + t, "value": t} for t in flags[key]],
+            value=[],
+            labelStyle={"display": "block"},
+        )
+
+    return html.Div(
+        [
+            html.H4("Warning signs the sensors cannot detect: ask, and tick any that apply"),
+            html.B(flags["urgent_heading"]),
+            _checklist("urgent"),
+            html.B(flags["soon_heading"]),
+            _checklist("soon"),
+            html.P("Any tick withholds the interpretive findings below.", className="gd-sub"),
+            html.P(f"Sources: {flags['sources']}", className="gd-muted"),
+        ],
+        className="gd-redflags",
+        id=f"{prefix}-red-flags",
+        **{"data-role": "red-flags"},
+    )

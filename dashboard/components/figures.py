@@ -5,6 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 SIDE_COLOURS = {"left": "#1c7ed6", "right": "#e8590c"}
+SIDES_ORDER = ("left", "right")
+SHORT_LABELS = {
+    "eversion_excursion_deg": "heel/shoe inward tilt (°)",
+    "tibial_ir_excursion_deg": "shin inward turn rel. foot (°)",
+    "peak_dorsiflexion_deg": "peak ankle dorsiflexion (°)",
+}
 LIVE_TRACES = {  # mode -> (label, colour, sign applied to the stored column), one per plotted column
     "angles": (
         ("Dorsiflexion (+) / plantarflexion (−)", "#364fc7", 1.0),
@@ -207,3 +213,53 @@ def summary_errorbar_figure(rows) -> dict:
             height=300,
         ),
     }
+
+
+def sessions_errorbar_figure(analyses: list[dict], labels: list[str], metrics) -> dict:
+    """Per session (x) and side: median with the displayed measurement error bar, one subplot per metric."""
+    data, layout_axes = [], {}
+    for row, metric in enumerate(metrics, start=1):
+        suffix = "" if row == 1 else str(row)
+        for side in SIDES_ORDER:
+            ys, errs = [], []
+            for analysis in analyses:
+                s = (analysis.get("summary") or {}).get(side, {}).get(metric) or {}
+                ys.append(None if not s.get("n") else round(s["median"], 2))
+                errs.append(((s.get("error_bar") or {}).get("plus_minus") or 0.0) if s.get("n") else 0.0)
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": side,
+                    "x": labels,
+                    "y": ys,
+                    "legendgroup": side,
+                    "showlegend": row == 1,
+                    "xaxis": f"x{suffix}",
+                    "yaxis": f"y{suffix}",
+                    "marker": {"size": 10, "color": SIDE_COLOURS[side]},
+                    "line": {"dash": "dot"},
+                    "error_y": {"type": "data", "array": errs, "visible": True, "width": 6},
+                }
+            )
+        layout_axes[f"xaxis{suffix}"] = {"type": "category", "gridcolor": "#e9ecef"}
+        layout_axes[f"yaxis{suffix}"] = {
+            "title": {"text": metric.replace("_deg", " (°)").replace("_", " ")},
+            "gridcolor": "#e9ecef",
+        }
+    layout = _layout(
+        title={
+            "text": "Median per session and side, with measurement error bar",
+            "x": 0.01,
+            "font": {"size": 14},
+        },
+        height=260 * len(metrics),
+    )
+    layout.update(layout_axes)
+    layout["grid"] = {
+        "rows": len(metrics),
+        "columns": 1,
+        "pattern": "independent",
+        "roworder": "top to bottom",
+    }
+    return {"data": data, "layout": layout}

@@ -12,7 +12,7 @@ import dash_mantine_components as dmc
 from dash import Input, Output, dcc, html
 
 from dashboard.analysis_cache import AnalysisUnavailable
-from dashboard.components.disclaimer import disclaimer_block, red_flag_lists
+from dashboard.components.disclaimer import disclaimer_block, red_flag_checklist
 from dashboard.components.shell import fmt_duration, not_available, page_title
 from dashboard.review_view import review_body, review_findings
 
@@ -38,39 +38,6 @@ def _title(summary) -> html.Div:
     )
 
 
-def red_flag_checklist() -> html.Div:
-    """The red-flag list as a checklist the therapist answers; any tick withholds interpretive findings."""
-    flags = red_flag_lists() or {
-        "urgent": [],
-        "soon": [],
-        "sources": "not available",
-        "urgent_heading": "Red-flag list not available (knowledge base missing)",
-        "soon_heading": "",
-    }
-
-    def _checklist(key):
-        return dcc.Checklist(
-            id=f"review-redflags-{key}",
-            options=[{"label": " " + t, "value": t} for t in flags[key]],
-            value=[],
-            labelStyle={"display": "block"},
-        )
-
-    return html.Div(
-        [
-            html.H4("Warning signs the sensors cannot detect: ask, and tick any that apply"),
-            html.B(flags["urgent_heading"]),
-            _checklist("urgent"),
-            html.B(flags["soon_heading"]),
-            _checklist("soon"),
-            html.P("Any tick withholds the interpretive findings below.", className="gd-sub"),
-            html.P(f"Sources: {flags['sources']}", className="gd-muted"),
-        ],
-        className="gd-redflags",
-        id="red-flags",
-    )
-
-
 def layout(ctx, query: dict, session_id: str | None = None, **_):
     summary = ctx.index.get(session_id) if session_id else None
     if session_id and summary is None:
@@ -89,7 +56,7 @@ def layout(ctx, query: dict, session_id: str | None = None, **_):
         ]
     )
     # Disclaimer and red flags sit in a sticky side column: visible at every scroll position.
-    aside = html.Aside([disclaimer_block(), red_flag_checklist()], className="gd-aside")
+    aside = html.Aside([disclaimer_block(), red_flag_checklist("review")], className="gd-aside")
     return html.Div([_title(summary), html.Div([main, aside], className="gd-with-aside")])
 
 

@@ -15,9 +15,11 @@ ARTIFACTS = REPO / "test-artifacts" / "dashboard"
 
 
 def screenshot(page, name: str) -> Path:
+    """Save the whole page (``name.png``) and what the first screen shows (``name-top.png``)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-top.png"))
     return path
 
 

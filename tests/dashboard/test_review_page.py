@@ -25,7 +25,7 @@ def test_review_page_shows_analysis_disclaimer_and_findings(page, serve, app):
     url = serve(app)
     page.goto(f"{url}/review/{summary.session_id}")
     expect(page.locator("#disclaimer")).to_contain_text("not a medical device")
-    expect(page.locator("#red-flags")).to_contain_text("Get medical help the same day")
+    expect(page.locator("#review-red-flags")).to_contain_text("Get medical help the same day")
     expect(page.locator("#review-metrics")).to_be_visible(timeout=60_000)
     expect(page.locator(".review-card[data-metric='eversion_excursion_deg']")).to_contain_text("L")
     expect(page.locator("#review-calibration")).to_contain_text("left foot")
