@@ -13,7 +13,8 @@ from gait import __version__
 from gait.conventions import PLACEMENTS
 from gait.errors import GaitError
 from gait.recording.metadata import METADATA_FILE, write_metadata
-from gait.recording.samples import write_samples
+from gait.recording.samples import SAMPLES_DIR, sample_sensors, write_samples
+from gait.recording.writer import LOG_FILE
 from gait.types import SampleBlock
 
 
@@ -38,8 +39,12 @@ def parse_sensor_args(items: list[str]) -> dict[str, Path]:
 
 
 def check_out_dir(out_dir: Path, overwrite: bool = False) -> Path:
-    """Refuse to mix an import into an existing session (unless ``overwrite``)."""
+    """Refuse to mix an import into an existing session (unless ``overwrite``), and never replace a raw
+    recording (its packet log is the primary record)."""
     out_dir = Path(out_dir)
+    if (out_dir / LOG_FILE).exists():
+        raise GaitError(f"{out_dir}: holds a raw recording ({LOG_FILE}), which is never overwritten; "
+                        "choose another --out")
     if (out_dir / METADATA_FILE).exists() and not overwrite:
         raise GaitError(f"{out_dir}: a session already exists there; choose another --out or pass --force")
     if out_dir.exists() and not out_dir.is_dir():
@@ -58,13 +63,16 @@ def write_import_session(
     notes: str = "",
     extra: dict | None = None,
 ) -> Path:
-    """Write samples first, metadata last (atomically), so a folder with ``session.json`` is complete.
+    """Write samples first, metadata last (atomically), so a folder with ``session.json`` is complete;
+    sample files of placements not in ``blocks`` (from a session replaced with ``--force``) are removed.
 
     ``sensor_info`` adds per-placement facts (source file, rate, lost samples, unit notes) to the sensor list.
     """
     out_dir = Path(out_dir)
     for block in blocks.values():
         write_samples(out_dir, block)
+    for stale in set(sample_sensors(out_dir)) - set(blocks):  # left by a replaced (--force) session
+        (out_dir / SAMPLES_DIR / f"{stale}.npz").unlink()
     sensors = []
     for name, block in blocks.items():
         sensors.append(

@@ -7,6 +7,7 @@ from gait.cli import main
 from gait.errors import GaitError
 from gait.io.csv_import import import_csv, read_csv_sensor
 from gait.io.gaitmap_import import import_gaitmap
+from gait.io.session_out import check_out_dir
 from gait.recording.metadata import read_metadata
 from gait.recording.samples import read_samples
 
@@ -158,3 +159,16 @@ def test_one_row_import_writes_valid_json(tmp_path):
     text = (tmp_path / "s" / "session.json").read_text()
     meta = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in session.json"))
     assert meta["sensors"][0]["rate_hz"] is None
+
+
+def test_force_replaces_an_import_but_never_a_raw_recording(tmp_path):
+    from gait.recording.samples import sample_sensors
+
+    path = _csv(tmp_path / "a.csv", _good_rows())
+    out = str(tmp_path / "s")
+    assert main(["import", "csv", "--sensor", f"left_foot={path}", "--out", out]) == 0
+    assert main(["import", "csv", "--sensor", f"right_foot={path}", "--out", out, "--force"]) == 0
+    assert sample_sensors(tmp_path / "s") == ["right_foot"]  # no stale left_foot mixed in
+    (tmp_path / "s" / "packets.log").write_bytes(b"")
+    with pytest.raises(GaitError, match=r"s: holds a raw recording \(packets.log\), which is never"):
+        import_csv({"left_foot": path}, check_out_dir(tmp_path / "s", overwrite=True))
