@@ -304,12 +304,16 @@ def calibrate_sensors(
 ) -> dict[str, SegmentCalibration]:
     """Calibrate every sensor; ``windows`` are the session's ``calibration`` entries ({kind, t0_s, t1_s}).
 
-    Window times must be on the same clock as the blocks (normally the session clock, after sync).
+    Kinds used: ``standing``, ``functional`` and ``walking`` (others, e.g. ``taps``, are ignored). Window
+    times must be on the same clock as the blocks (normally the session clock, after sync).
     """
     by_kind = {w["kind"]: (float(w["t0_s"]), float(w["t1_s"])) for w in windows or []}
     return {
         name: calibrate_segment(
-            block, standing_window=by_kind.get("standing"), functional_window=by_kind.get("functional")
+            block,
+            standing_window=by_kind.get("standing"),
+            walking_window=by_kind.get("walking"),
+            functional_window=by_kind.get("functional"),
         )
         for name, block in blocks.items()
     }
