@@ -5,14 +5,11 @@ Every importer ends here so imported sessions look the same whatever their sourc
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
-from gait import __version__
 from gait.conventions import PLACEMENTS
 from gait.errors import GaitError
-from gait.recording.metadata import METADATA_FILE, write_metadata
+from gait.recording.metadata import METADATA_FILE, new_metadata, write_metadata
 from gait.recording.samples import SAMPLES_DIR, sample_sensors, write_samples
 from gait.recording.writer import LOG_FILE
 from gait.types import SampleBlock
@@ -85,16 +82,6 @@ def write_import_session(
                 **sensor_info.get(name, {}),
             }
         )
-    meta = {
-        "id": uuid.uuid4().hex[:12],
-        "subject": subject or "unknown",
-        "condition": condition or "unknown",
-        "notes": notes,
-        "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "software_version": __version__,
-        "source": f"import:{fmt}",
-        "sensors": sensors,
-        "calibration": [],
-        **(extra or {}),
-    }
+    meta = new_metadata(f"import:{fmt}", subject=subject or "unknown", condition=condition or "unknown",
+                        notes=notes, sensors=sensors, **(extra or {}))
     return write_metadata(out_dir, meta)

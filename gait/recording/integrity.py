@@ -11,14 +11,13 @@ from __future__ import annotations
 import math
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from gait.errors import GaitError
 from gait.recording import index as log_index
-from gait.recording.metadata import METADATA_FILE, write_metadata
+from gait.recording.metadata import METADATA_FILE, utc_now, write_metadata
 from gait.recording.packetlog import (
     FILE_HEADER,
     FORMAT_NAME,
@@ -224,7 +223,7 @@ def repair_session(session_dir: Path, out_dir: Path | None = None) -> RepairResu
     meta = dict(reader.meta) if reader.metadata_error is None else _rebuilt_metadata(scan)
     meta["status"] = "closed"  # the copy ends with an END record; 'repair' says what happened
     meta["repair"] = {
-        "from": str(reader.path), "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "from": str(reader.path), "utc": utc_now(),
         "records_kept": kept, "metadata_rebuilt": reader.metadata_error is not None,
         "damaged_regions": [{"offset": d.offset, "length": d.length, "reason": d.reason}
                             for d in scan.damage],

@@ -5,12 +5,27 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
+from gait import __version__
 from gait.errors import GaitError
 
 METADATA_FILE = "session.json"
 SCHEMA = "gait.session/1"
+
+
+def utc_now() -> str:
+    """Current UTC time as ISO 8601 to the second (the form every time stamp in session.json uses)."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_metadata(source: str, **fields) -> dict:
+    """The fields every new session starts with (random id, creation time, software version, empty
+    subject/condition/notes/sensors/calibration), overridden by ``fields``."""
+    return {"id": uuid.uuid4().hex, "subject": None, "condition": None, "notes": "", "created_utc": utc_now(),
+            "software_version": __version__, "source": source, "sensors": [], "calibration": [], **fields}
 
 
 def write_metadata(session_dir: Path, meta: dict) -> Path:

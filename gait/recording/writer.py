@@ -16,16 +16,13 @@ import math
 import os
 import threading
 import time
-import uuid
 from collections import Counter, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
-from gait import __version__
 from gait.errors import GaitError
 from gait.recording import index as log_index
-from gait.recording.metadata import read_metadata, write_metadata
+from gait.recording.metadata import new_metadata, read_metadata, utc_now, write_metadata
 from gait.recording.packetlog import (
     FILE_HEADER,
     FORMAT_NAME,
@@ -151,18 +148,8 @@ class SessionWriter:
             write_metadata(self.session_dir, self._meta)
 
     def _initial_metadata(self, given: dict) -> dict:
-        meta = {
-            "id": uuid.uuid4().hex,
-            "subject": None,
-            "condition": None,
-            "notes": "",
-            "created_utc": _utc_now(),
-            "software_version": __version__,
-            "source": "ble",
-            "sensors": [],
-            "calibration": [],
-            **{k: v for k, v in given.items() if k != "schema"},
-        }
+        given = {k: v for k, v in given.items() if k != "schema"}
+        meta = new_metadata(given.pop("source", "ble"), **given)
         meta["status"] = "recording"
         meta["packet_log"] = {"file": LOG_FILE, "format": FORMAT_NAME, "sensor_index": []}
         return meta
@@ -172,7 +159,7 @@ class SessionWriter:
             meta = {**self._meta, **read_metadata(self.session_dir)}
         except GaitError:
             meta = self._meta
-        meta.update(status="closed", ended_utc=_utc_now(), packet_log=self._meta["packet_log"],
+        meta.update(status="closed", ended_utc=utc_now(), packet_log=self._meta["packet_log"],
                     packets=self.stats.packets, duration_s=self._duration_s())
         if self.stats.dropped:
             meta["dropped_packets"] = dict(self.stats.dropped)
@@ -260,7 +247,7 @@ class SessionWriter:
     def _write_end(self) -> None:
         if self._error is not None:
             return
-        summary = {"packets": self.stats.packets, "closed_utc": _utc_now()}
+        summary = {"packets": self.stats.packets, "closed_utc": utc_now()}
         t_end = self.stats.last_host_time_s
         self._write([encode_record(KIND_END, 0, 0.0 if math.isnan(t_end) else t_end,
                                    json.dumps(summary).encode("utf-8"))])
@@ -273,7 +260,3 @@ class SessionWriter:
             why = self._error.strerror or self._error
             raise GaitError(f"{self.log_path}: recording stopped, cannot write ({why}); free disk space or "
                             "choose another folder; what was written so far is readable")
-
-
-def _utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
