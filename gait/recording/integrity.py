@@ -27,6 +27,7 @@ from gait.recording.packetlog import (
     Damage,
     Record,
     encode_record,
+    torn_tail,
 )
 from gait.recording.reader import LogScan, SessionReader, decode_sensor_packets
 from gait.recording.samples import SAMPLES_DIR, read_samples, sample_sensors
@@ -66,7 +67,7 @@ class IntegrityReport:
 
     @property
     def torn_tail(self) -> Damage | None:
-        return self.damage[-1] if self.damage and self.damage[-1].at_end else None
+        return torn_tail(self.damage)
 
     @property
     def bytes_damaged(self) -> int:

@@ -73,6 +73,11 @@ class Damage:
         return self.offset + self.length
 
 
+def torn_tail(damage: list[Damage]) -> Damage | None:
+    """The damaged run that reaches the end of the file (a torn write or truncation), if any."""
+    return damage[-1] if damage and damage[-1].at_end else None
+
+
 def encode_record(kind: int, sensor_index: int, host_time_s: float, payload: bytes) -> bytes:
     """Bytes of one record; raises ``ValueError`` when a field does not fit the format."""
     if len(payload) > MAX_PAYLOAD:

@@ -21,7 +21,7 @@ from pathlib import Path
 from gait.errors import GaitError
 from gait.recording import index as log_index
 from gait.recording.metadata import METADATA_FILE, read_metadata
-from gait.recording.packetlog import KIND_DATA, KIND_END, KIND_SENSOR, Damage, Record, iter_log
+from gait.recording.packetlog import KIND_DATA, KIND_END, KIND_SENSOR, Damage, Record, iter_log, torn_tail
 from gait.recording.samples import SAMPLES_DIR, read_samples, sample_sensors
 from gait.recording.writer import LOG_FILE
 from gait.types import Packet, SampleBlock
@@ -47,7 +47,7 @@ class LogScan:
 
     @property
     def torn_tail(self) -> Damage | None:
-        return self.damage[-1] if self.damage and self.damage[-1].at_end else None
+        return torn_tail(self.damage)
 
 
 class SessionReader:
