@@ -24,6 +24,8 @@ from gait.conventions import GRAVITY_MPS2
 #: Foot-flat: smoothed |gyr| below this (rad/s) and |acc| within ``FLAT_ACC_DEV_MPS2`` of g.
 FLAT_GYR_RPS = 0.8
 FLAT_ACC_DEV_MPS2 = 2.0
+#: Strides further than this from the consensus direction (turns) are left out of the average (degrees).
+STRAIGHT_DEG = 15.0
 #: A swing (gap between foot flats) must last this long (s) to count as a stride.
 SWING_MIN_S, SWING_MAX_S = 0.2, 1.5
 
@@ -42,9 +44,17 @@ class ForwardEstimate:
 
 
 def forward_direction(
-    t_s: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray, min_strides: int = 3
+    t_s: np.ndarray,
+    acc_mps2: np.ndarray,
+    gyr_rps: np.ndarray,
+    min_strides: int = 3,
+    window: tuple[float, float] | None = None,
 ) -> ForwardEstimate | None:
-    """Walking direction of a foot sensor in its own frame; ``None`` below ``min_strides`` swings."""
+    """Walking direction of a foot sensor in its own frame; ``None`` below ``min_strides`` swings.
+
+    ``window`` (s) keeps only swings starting inside it, e.g. the straight bout used for the frame: on a
+    curved path each stride's chord is turned against the foot.
+    """
     rate_hz = 1.0 / float(np.median(np.diff(t_s)))
     dt = 1.0 / rate_hz
     gyr, acc = np.asarray(gyr_rps, dtype=float), np.asarray(acc_mps2, dtype=float)
@@ -58,6 +68,8 @@ def forward_direction(
     for i0, i1 in true_runs(moving):
         if i0 == 0 or i1 >= len(t_s) or not SWING_MIN_S <= (i1 - i0) * dt <= SWING_MAX_S:
             continue
+        if window is not None and not window[0] <= t_s[i0] <= window[1]:
+            continue
         vel = np.cumsum(free_acc[i0:i1], axis=0) * dt
         vel -= np.outer(np.arange(1, i1 - i0 + 1) / (i1 - i0), vel[-1])  # zero velocity at the next foot flat
         disp = vel.sum(axis=0) * dt
@@ -68,9 +80,14 @@ def forward_direction(
         directions.append(disp_sensor / np.linalg.norm(disp_sensor))
     if len(directions) < min_strides:
         return None
+    directions = np.asarray(directions)
     mean = np.mean(directions, axis=0)
+    # strides in turns point elsewhere relative to the foot: keep those near the consensus, then average
+    straight = directions[directions @ (mean / np.linalg.norm(mean)) > np.cos(np.radians(STRAIGHT_DEG))]
+    if len(straight) >= min_strides:
+        mean = np.mean(straight, axis=0)
     return ForwardEstimate(
         forward_sensor=mean / np.linalg.norm(mean),
-        consistency=float(np.linalg.norm(mean)),
+        consistency=float(np.linalg.norm(np.mean(directions, axis=0))),
         n_strides=len(directions),
     )

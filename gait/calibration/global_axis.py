@@ -42,6 +42,7 @@ class ForwardLine:
     axis_sensor: np.ndarray
     anisotropy: float
     bout_s: float
+    bout_window_s: tuple[float, float] = (0.0, 0.0)
 
 
 def sensor_orientation_enu(t_s: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray) -> np.ndarray:
@@ -99,4 +100,5 @@ def standing_pose_forward(
         axis_sensor=axis_sensor / np.linalg.norm(axis_sensor),
         anisotropy=float(eigval[-1] / max(eigval[0], 1e-12)),
         bout_s=float(np.count_nonzero(bout) * np.median(np.diff(t_s))),
+        bout_window_s=(float(t_s[bout][0]), float(t_s[bout][-1])),
     )

@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy.signal import butter, sosfiltfilt
 from scipy.spatial.transform import Rotation
 
 from gait.calibration.forward import ForwardEstimate, forward_direction
-from gait.calibration.functional import AxisEstimate, mediolateral_axis
+from gait.calibration.functional import SKEW_LOWPASS_HZ, AxisEstimate, mediolateral_axis
 from gait.calibration.global_axis import ForwardLine, standing_pose_forward
 from gait.calibration.standing import (
     StandingEstimate,
@@ -244,7 +245,12 @@ def calibrate_segment(
     bias = np.zeros(3) if standing is None else standing.gyr_mean_rps
     forward = forward_direction(t, acc, gyr) if _segment_of(block.sensor) == "foot" else None
     try:
-        axis = mediolateral_axis(gyr[moving] - bias, up, forward=forward)
+        smooth = sosfiltfilt(
+            butter(2, min(SKEW_LOWPASS_HZ, 0.4 * block.rate_hz), fs=block.rate_hz, output="sos"),
+            gyr - bias,
+            axis=0,
+        )
+        axis = mediolateral_axis(gyr[moving] - bias, up, forward=forward, skew_gyr_rps=smooth[moving])
     except ValueError as exc:
         raise CalibrationError(
             f"{block.sensor}: cannot find the mediolateral axis ({exc}); the recording needs some walking"
@@ -252,11 +258,12 @@ def calibrate_segment(
     if forward is None and _segment_of(block.sensor) == "foot":
         # the foot's rate skew is weak and of either sign (walker: −0.1 walking, −0.6 running): no confidence
         axis = replace(axis, sign_confidence=0.0)
-    ml, method, pca_vs_pose_deg, line = axis.axis_sensor, "gyro-pca", None, None
+    ml, method, pca_vs_pose_deg, line, strides = axis.axis_sensor, "gyro-pca", None, None, None
     if standing is not None:
         line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving)
         if line is not None:
-            pose_ml = np.cross(_forward_axis(line, forward, up), up)  # Z = X × Y, still unsigned
+            strides = None if forward is None else forward_direction(t, acc, gyr, window=line.bout_window_s)
+            pose_ml = np.cross(_forward_axis(line, strides, up), up)  # Z = X × Y, still unsigned
             pose_ml *= np.sign(pose_ml @ ml)
             pca_vs_pose_deg = round(float(np.degrees(np.arccos(np.clip(pose_ml @ ml, -1, 1)))), 2)
             ml, method = pose_ml, "walking-direction"
@@ -265,7 +272,7 @@ def calibrate_segment(
         functional, functional_note = _functional_axis(block, functional_window, bias, up, ml)
         if functional is not None:
             ml, method = functional.axis_sensor, "functional"
-    stride_check = _stride_check_deg(forward, line, up)
+    stride_check = _stride_check_deg(strides, line, up)
     comps = _quality_components(standing, axis, line, functional, stride_check)
     quality = float(min(comps.values()))
     details = {
