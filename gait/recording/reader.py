@@ -212,7 +212,10 @@ class SessionReader:
             if name not in profiles:
                 raise GaitError(f"{self.path / METADATA_FILE}: sensor {name!r} has packets but no firmware "
                                 "profile in 'sensors'; add {placement, profile} for it to decode the log")
-            blocks[name] = decode_sensor_packets(profiles[name], pkts, name, rates.get(name)).block
+            try:
+                blocks[name] = decode_sensor_packets(profiles[name], pkts, name, rates.get(name)).block
+            except GaitError as exc:  # e.g. an unknown profile: say which sensor of which session
+                raise GaitError(f"{self.path / METADATA_FILE}: sensor {name!r}: {exc}") from None
         for name in sample_sensors(self.path):
             blocks.setdefault(name, read_samples(self.path, name))
         return blocks

@@ -100,3 +100,14 @@ def test_samples_only_session_checks_and_flags_a_damaged_file(tmp_path):
 def test_check_on_a_folder_that_is_not_a_session(tmp_path):
     with pytest.raises(GaitError, match="not a session folder"):
         run_command(check_cmd, ["check", str(tmp_path)])
+
+
+def test_unknown_profile_names_the_session_and_sensor(damaged):
+    path, _ = damaged
+    meta = read_metadata(path)
+    meta["sensors"][1]["profile"] = "no_such_sensor"
+    write_metadata(path, {k: v for k, v in meta.items() if k != "schema"})
+    name = meta["sensors"][1]["placement"]
+    with pytest.raises(GaitError, match=rf"session.json: sensor '{name}': unknown firmware profile 'no_such"):
+        load_samples(path)
+    assert "unknown firmware profile" in check_session(path).decoded[name]["problem"]
