@@ -63,3 +63,13 @@ def test_ankle_rocking_gives_the_shank_axis_and_leaves_the_flat_foot_alone():
             assert cal.details["axis_method"] == "functional" and yaw < 1.5, (name, yaw)
         else:
             assert cal.details["axis_method"] == "walking-direction" and yaw < 1.5, (name, yaw)
+
+
+@pytest.mark.parametrize("scenario", ["running", "turns"])
+def test_running_and_turning_keep_the_axis_sign_and_direction(scenario):
+    """Regression: running flipped the shank (raw-rate skew −0.46); curved paths biased the foot by 5.8°."""
+    sim = simulate_mod.simulate(scenario, duration_s=35.0, seed=2)
+    cals = calibrate_sensors(_true_clock_blocks(sim), sim.truth.windows)
+    for name, cal in cals.items():
+        _, yaw = _tilt_and_yaw_deg(cal, sim.truth.mounting_wxyz[name])
+        assert yaw < 3.0, (scenario, name, yaw)
