@@ -46,10 +46,15 @@ class ReconnectPolicy:
     back off ``backoff_s`` doubling up to ``max_backoff_s`` with ±``jitter`` so that four sensors do not
     retry in lockstep. A sensor that was never reached is given up after ``initial_give_up_s``; once it
     has streamed it is retried for as long as the session runs.
+
+    Connection requests start one at a time (a shared lock, bleak's ``two_devices`` example), but the
+    lock is held for at most ``connect_lock_s``: a sensor that advertises yet never completes its
+    connection then waits out ``connect_timeout_s`` on its own instead of delaying the others' reconnects.
     """
 
     scan_timeout_s: float = 5.0
     connect_timeout_s: float = 10.0
+    connect_lock_s: float = 3.0
     step_timeout_s: float = 5.0
     first_delay_s: float = 0.1
     backoff_s: float = 0.25
@@ -133,8 +138,7 @@ class SensorSupervisor:
             **self._backend.client_kwargs(),
         )
         self._client = client
-        async with self._lock:  # one connection setup at a time per adapter (bleak two_devices example)
-            await asyncio.wait_for(client.connect(), self._policy.connect_timeout_s + 1.0)
+        await self._connect(client)
         self._health.set_state(LinkState.CONFIGURING)
         await self._read_battery(client)
         steps = self.profile.connect_steps(self.rate_hz)
@@ -146,6 +150,19 @@ class SensorSupervisor:
         if self._lost.is_set() and not self._stopping.is_set():
             self._health.dropped(self._clock())
             self._client = None
+
+    async def _connect(self, client: BleakClient) -> None:
+        """Connect within ``connect_timeout_s``, holding the shared lock for ``connect_lock_s`` at most."""
+        attempt = None
+        try:
+            async with self._lock:
+                attempt = asyncio.ensure_future(
+                    asyncio.wait_for(client.connect(), self._policy.connect_timeout_s + 1.0))
+                await asyncio.wait({attempt}, timeout=self._policy.connect_lock_s)
+            await attempt
+        finally:
+            if attempt is not None and not attempt.done():
+                attempt.cancel()  # stop() cancelled this supervisor mid-connection
 
     async def _find(self) -> BLEDevice:
         """Scan for the address (also refreshes RSSI from its advertisement)."""

@@ -225,3 +225,32 @@ def test_stop_does_not_wait_for_a_sensor_that_is_out_of_range():
 
     stop_s, health = run_virtual(main())
     assert stop_s <= 3.5 and health.state is LinkState.STOPPED and health.drops == 1
+
+
+def test_a_sensor_stuck_connecting_does_not_hold_up_the_others():
+    # left_shank advertises but never completes a connection; right_shank streams and drops twice.
+    faults = {"left_shank": FaultPlan(never_answers=True),
+              "right_shank": FaultPlan(drops=(LinkDrop(4.0, 0.2), LinkDrop(9.0, 0.2)))}
+    profiles = {p: "diy_open_v1" for p in PLACEMENTS[:2]}
+    rig = rig_for(20.0, faults, profiles, PLACEMENTS[:2])
+    policy = ReconnectPolicy(initial_give_up_s=60.0)  # the stuck sensor keeps trying all along
+
+    async def main():
+        session = AcquisitionSession(rig.specs, [], rig.backend, policy=policy)
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+        await session.start(wait_connected=False)
+        while session.health()["right_shank"].state is not LinkState.STREAMING:
+            await asyncio.sleep(0.05)
+        first_s = loop.time() - t0
+        await asyncio.sleep(12.0)
+        await session.stop()
+        return first_s, session.health()
+
+    first_s, health = run_virtual(main())
+    stuck, good = health["left_shank"], health["right_shank"]
+    assert stuck.packets == 0 and "no answer" in stuck.last_error
+    assert rig.sensors["left_shank"].peripheral.connections == 0
+    lock_s = policy.connect_lock_s
+    assert first_s < lock_s + 1.0
+    assert good.reconnects == 2 and max(good.reconnect_delays_s) < lock_s + 1.0, good.reconnect_delays_s
