@@ -37,6 +37,7 @@ EVENT_WINDOW_S = 20.0  # trailing window for event detection
 EVENT_MARGIN_S = 3.0  # strides closer than this to the window edges wait for more data
 RING_S = 10.0  # seconds of angle curves kept for the dashboard
 _FIELDS = ("q_wxyz", "gyr_rps", "acc_mps2")
+TRIM_CHUNK_S = 20.0  # buffers are trimmed once this much data before the oldest needed sample piles up
 
 
 class LiveAnalyzer:
@@ -47,8 +48,9 @@ class LiveAnalyzer:
         self._lock = threading.Lock()
         self._raw: dict[str, list[SampleBlock]] = {}
         self._plan: SessionPlan | None = None
-        self._k0: int | None = None  # first grid index
+        self._k_next: int | None = None  # next grid index to process
         self._t = np.zeros(0)
+        self._trimmed = False
         self._motion: dict[str, SegmentMotion] = {}
         self._streams: dict = {}
         self._cal: dict = {}
@@ -97,6 +99,35 @@ class LiveAnalyzer:
         self._add_heading_blocks(final)
         for side in SIDES:
             self._detect(side, final)
+        self._trim()
+
+    def _trim(self) -> None:
+        """Drop data no pending stride, heading block or event window can need (bounded memory)."""
+        if not self._t.size:
+            return
+        keep_s = float(self._t[-1]) - EVENT_WINDOW_S
+        for side in SIDES:
+            shank, foot = self._pair(side)
+            if shank is None and foot is None:
+                continue
+            done = self._strides[side]
+            keep_s = min(keep_s, done[-1].ic_s - EVENT_MARGIN_S if done else -np.inf)
+            rel = self._heading.get(side)
+            if rel is not None:
+                start = self._plan.walk_start_s if self._plan.walk_start_s is not None else -np.inf
+                keep_s = min(keep_s, start + len(rel.block_deg) * DRIFT_BLOCK_S)
+        keep_s -= 1.0
+        if keep_s < float(self._t[0]) + TRIM_CHUNK_S:
+            return
+        i = int(np.searchsorted(self._t, keep_s))
+        self._t = self._t[i:]
+        self._motion = {name: m.tail(i) for name, m in self._motion.items()}
+        for name in self._raw:
+            block = self._block(name)
+            j = max(int(np.searchsorted(block.t_s, keep_s)) - 2, 0)
+            self._raw[name] = [SampleBlock(name, block.t_s[j:], block.acc_mps2[j:], block.gyr_rps[j:], None,
+                                           "session")]
+        self._trimmed = True
 
     def _try_calibrate(self, t_avail: float, final: bool) -> bool:
         blocks = {n: self._block(n) for n in self._raw}
@@ -104,9 +135,9 @@ class LiveAnalyzer:
         end = plan.calibration_end_s
         if not final and (end is None or t_avail < end):
             return False
-        self._k0 = int(grid_indices(plan.t_start_s, plan.t_end_s, self.rate_hz)[0])
+        self._k_next = int(grid_indices(plan.t_start_s, plan.t_end_s, self.rate_hz)[0])
         for name, block in blocks.items():
-            t = np.arange(self._k0, int(np.floor(t_avail * self.rate_hz + 1e-9)) + 1) / self.rate_hz
+            t = np.arange(self._k_next, int(np.floor(t_avail * self.rate_hz + 1e-9)) + 1) / self.rate_hz
             acc, gyr = resample(block, t)
             cal = calibrate(plan, SampleBlock(name, t, acc, gyr, None, "session"), self._cal, self.warnings)
             if cal is not None:
@@ -115,7 +146,7 @@ class LiveAnalyzer:
         return True
 
     def _extend(self, t_avail: float) -> None:
-        k_next = self._k0 + self._t.size
+        k_next = self._k_next
         k_end = int(np.floor(t_avail * self.rate_hz + 1e-9))
         if k_end < k_next:
             return
@@ -127,6 +158,7 @@ class LiveAnalyzer:
             self._motion[name] = new if old is None else SegmentMotion(
                 *(np.concatenate([getattr(old, f), getattr(new, f)]) for f in _FIELDS))
         self._t = np.concatenate([self._t, t_new])
+        self._k_next = k_end + 1
 
     def _pair(self, side: str):
         return self._motion.get(placement(side, "shank")), self._motion.get(placement(side, "foot"))
@@ -170,7 +202,7 @@ class LiveAnalyzer:
         i0 = int(np.searchsorted(self._t, start))
         strides, _ = detect_side_strides(side, self._t[i0:], None if foot is None else foot.tail(i0),
                                          None if shank is None else shank.tail(i0))
-        first = -np.inf if i0 == 0 else float(self._t[i0]) + EVENT_MARGIN_S
+        first = -np.inf if i0 == 0 and not self._trimmed else float(self._t[i0]) + EVENT_MARGIN_S
         limit = t_end - END_MARGIN_S if final else min(t_end - EVENT_MARGIN_S, self._heading_settled_s(side))
         for s in strides:
             ready = final or s.next_mid_stance_s is not None  # stride length needs the next mid-stance
