@@ -114,3 +114,10 @@ def test_from_block_takes_the_rate_from_time_stamps_and_refuses_gaps():
     t_gap[200:] += 0.05
     with pytest.raises(OrientationInputError, match="right_shank: time stamps are not uniform"):
         ImuSeries.from_block(SampleBlock("right_shank", t_gap, acc, np.zeros((n, 3))))
+
+
+def test_running_accelerations_are_not_mistaken_for_g():
+    """A running shank's median |acc| can be 3 g (walker): still m/s², must be accepted."""
+    n = 400
+    acc = np.tile([0.0, 0.0, 30.0], (n, 1))
+    assert len(ImuSeries(np.zeros((n, 3)), acc, None, RATE_HZ)) == n
