@@ -60,6 +60,16 @@ class BatchResult(NamedTuple):
     stats: DecodeStats
 
 
+class _Frame(NamedTuple):
+    """One accepted frame of the live path: sample count, SI arrays, device times (None: host clock)."""
+
+    n: int
+    acc: np.ndarray
+    gyr: np.ndarray
+    mag: np.ndarray | None
+    t_s: np.ndarray | None
+
+
 def _as_profile(profile: Profile | str) -> Profile:
     return load_profile(profile) if isinstance(profile, str) else profile
 
@@ -95,18 +105,17 @@ class PacketDecoder:
         parts = [part for part in map(self._frame_one, frames) if part is not None]
         if not parts:
             return None
-        n = sum(p[0] for p in parts)
-        k = np.arange(n)
-        period_s = 1.0 / self.rate_hz
         if self.profile.timing.source == "device":
-            t = np.concatenate([p[4] for p in parts]) if len(parts) > 1 else parts[0][4]
+            t = np.concatenate([p.t_s for p in parts]) if len(parts) > 1 else parts[0].t_s
         else:
-            t = packet.host_time_s - (n - 1 - k) * period_s
-        acc, gyr, mag = ([p[i] for p in parts] for i in (1, 2, 3))
+            n = sum(p.n for p in parts)
+            t = packet.host_time_s - (n - 1 - np.arange(n)) * (1.0 / self.rate_hz)  # as the batch path
         if len(parts) == 1:
-            return SampleBlock(self.sensor, t, acc[0], gyr[0], mag[0], clock=self.clock)
-        mag = None if any(m is None for m in mag) else np.concatenate(mag)
-        return SampleBlock(self.sensor, t, np.concatenate(acc), np.concatenate(gyr), mag, clock=self.clock)
+            return SampleBlock(self.sensor, t, parts[0].acc, parts[0].gyr, parts[0].mag, clock=self.clock)
+        mags = [p.mag for p in parts]
+        mag = None if any(m is None for m in mags) else np.concatenate(mags)
+        acc, gyr = np.concatenate([p.acc for p in parts]), np.concatenate([p.gyr for p in parts])
+        return SampleBlock(self.sensor, t, acc, gyr, mag, clock=self.clock)
 
     def feed_many(self, packets: Sequence[Packet]) -> SampleBlock:
         """Decode consecutive notifications at once (vectorised); returns a possibly empty block."""
@@ -127,8 +136,8 @@ class PacketDecoder:
         return self._block(parsed, keep, frame_packet[keep], host)
 
     # ---- live fast path: one notification-framed packet, same rules as the vectorised steps below -------
-    def _frame_one(self, frame: bytes):
-        """``(n, acc, gyr, mag, device times or None)`` of one frame, or None when rejected."""
+    def _frame_one(self, frame: bytes) -> _Frame | None:
+        """One frame's samples (device times when the profile has them), or None when rejected."""
         parsed = self._scalar.parse(frame)
         if isinstance(parsed, int):
             self.stats.bad += 1
@@ -145,7 +154,7 @@ class PacketDecoder:
             k, period_s = np.arange(n), 1.0 / self.rate_hz
             t_frame = self._frame_time_one(header[tm.field])
             t = t_frame + k * period_s if tm.anchor == "first" else t_frame - (n - 1 - k) * period_s
-        return n, acc, gyr, mag, t
+        return _Frame(n, acc, gyr, mag, t)
 
     def _sequence_one(self, header: dict) -> bool:
         wrap = self.profile.sequence_wrap
