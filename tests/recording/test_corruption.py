@@ -133,7 +133,9 @@ def _check_disk(rng, base_path, new, intact, tmp, case):
         [e for e in expected if t0 <= e[1] < t1]
     report = check_session(session)
     assert report.records_good == len(intact)
-    assert format_report(report)
+    text = "\n".join(format_report(report))  # the printed report says where the damage is
+    assert text.endswith("result: OK") == report.ok
+    assert all(f"bytes {d.offset}..{d.end} " in text for d in report.damage[:10])
     assert report.ok == (new == (base_path / "packets.log").read_bytes() and not meta_broken)
     if case % REPAIR_EVERY == 0:
         before = (session / "packets.log").read_bytes()
