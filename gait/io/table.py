@@ -45,13 +45,18 @@ class Table:
         return name in self.header
 
     def column_index(self, name: str) -> int:
-        try:
-            return self.header.index(name)
-        except ValueError:
+        """0-based index of column ``name``; a missing or repeated name is a :class:`GaitError`."""
+        where = [i for i, h in enumerate(self.header) if h == name]
+        if not where:
             raise GaitError(
                 f"{self.path}:{self.header_line}: missing column {name!r} "
                 f"(header has: {', '.join(self.header) or 'nothing'})"
-            ) from None
+            )
+        if len(where) > 1:
+            columns = " and ".join(str(i + 1) for i in where)
+            raise GaitError(f"{self.path}:{self.header_line}: column {name!r} appears more than once "
+                            f"(columns {columns}); which one holds the data is ambiguous")
+        return where[0]
 
     def error(self, row: int, name: str, message: str) -> GaitError:
         """A :class:`GaitError` located at data row ``row`` (0-based) and column ``name``."""

@@ -172,3 +172,10 @@ def test_force_replaces_an_import_but_never_a_raw_recording(tmp_path):
     (tmp_path / "s" / "packets.log").write_bytes(b"")
     with pytest.raises(GaitError, match=r"s: holds a raw recording \(packets.log\), which is never"):
         import_csv({"left_foot": path}, check_out_dir(tmp_path / "s", overwrite=True))
+
+
+def test_repeated_column_name_is_ambiguous(tmp_path):
+    path = _csv(tmp_path / "d.csv", ["0,0,1,0,0,0,0,1"], CSV_HEADER + ",acc_x")
+    expected = r"d\.csv:1: column 'acc_x' appears more than once \(columns 2 and 8\)"
+    with pytest.raises(GaitError, match=expected):
+        read_csv_sensor(path, "left_foot")
