@@ -177,7 +177,7 @@ class PacketDecoder:
         if self._prev_raw is None:
             self._ticks = raw
         else:
-            self._ticks += (raw - self._prev_raw + wrap // 2) % wrap - wrap // 2
+            self._ticks += _shortest_step(raw - self._prev_raw, wrap)
         self._prev_raw = raw
         return self._ticks * self.profile.timing.tick_s
 
@@ -231,7 +231,7 @@ class PacketDecoder:
         raw = parsed.header[tm.field][keep] % tm.wrap
         prev = raw[:1] if self._prev_raw is None else np.array([self._prev_raw])
         step = np.diff(np.concatenate((prev, raw)))
-        step = (step + tm.wrap // 2) % tm.wrap - tm.wrap // 2  # shortest way round the wrap
+        step = _shortest_step(step, tm.wrap)
         start = int(raw[0]) if self._prev_raw is None else self._ticks
         ticks = start + np.cumsum(step)
         self._prev_raw, self._ticks = int(raw[-1]), int(ticks[-1])
@@ -266,6 +266,11 @@ class PacketDecoder:
                 after = np.searchsorted(pk, pk, side="right") - 1 - np.arange(total)
             t = host[pk] - after * period_s
         return SampleBlock(self.sensor, t, acc, gyr, mag, clock=self.clock)
+
+
+def _shortest_step(step, wrap: int):
+    """Counter step taken the short way round the wrap (int or array): a backwards jitter stays negative."""
+    return (step + wrap // 2) % wrap - wrap // 2
 
 
 def decode_packets(
