@@ -33,6 +33,7 @@ from gait.kinematics import ankle_angles_deg, heading_deg, quat_multiply
 #: Length of the blocks over which the drift of the relative heading is estimated (biomech.md §2.4: ≥ 5–10 s).
 DRIFT_BLOCK_S = 8.0
 _STEP_DEG = 0.5
+_SEARCH_STEP_DEG = 15.0
 _MAX_BLOCK_SAMPLES = 250  # a least-squares fit of one scalar does not need every sample
 REFERENCE_BLOCKS = 4  # blocks fitted by a line to refer the drift back to the standing window
 
@@ -55,9 +56,14 @@ def standing_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> fl
 def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iterations: int = 2) -> float:
     """Offset δ minimising Σ(β² + γ²) over the samples: the talocrural-hinge (1-DoF) heading estimate.
 
-    Gauss–Newton on the scalar δ with a numerical derivative; the side does not matter (squares).
+    A coarse search over the full circle first (6D headings can differ by anything, and the cost has local
+    minima near 180°), then Gauss–Newton on the scalar δ with a numerical derivative; the side does not
+    matter (squares).
     """
-    delta = 0.0
+    grid = np.arange(-180.0, 180.0, _SEARCH_STEP_DEG)
+    costs = [np.sum(ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
+                    ** 2) for d in grid]
+    delta = float(grid[int(np.argmin(costs))])
     for _ in range(iterations):
         r0, r1 = (
             ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]

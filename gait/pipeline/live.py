@@ -30,7 +30,14 @@ from gait.pipeline.events_adapter import detect_side_strides
 from gait.pipeline.offline import END_MARGIN_S, calibrate
 from gait.pipeline.result import AnalysisResult
 from gait.pipeline.session import SessionPlan
-from gait.pipeline.stages import SegmentMotion, grid_indices, resample, segment_motion, side_curves
+from gait.pipeline.stages import (
+    SegmentMotion,
+    apply_reference_policy,
+    grid_indices,
+    resample,
+    segment_motion,
+    side_curves,
+)
 from gait.types import SampleBlock
 
 EVENT_WINDOW_S = 20.0  # trailing window for event detection
@@ -114,7 +121,8 @@ class LiveAnalyzer:
             keep_s = min(keep_s, done[-1].ic_s - EVENT_MARGIN_S if done else -np.inf)
             rel = self._heading.get(side)
             if rel is not None:
-                start = self._plan.walk_start_s if self._plan.walk_start_s is not None else -np.inf
+                start = self._plan.walk_start_s(side)
+                start = -np.inf if start is None else start
                 keep_s = min(keep_s, start + len(rel.block_deg) * DRIFT_BLOCK_S)
         keep_s -= 1.0
         if keep_s < float(self._t[0]) + TRIM_CHUNK_S:
@@ -142,6 +150,7 @@ class LiveAnalyzer:
             cal = calibrate(plan, SampleBlock(name, t, acc, gyr, None, "session"), self._cal, self.warnings)
             if cal is not None:
                 self._streams[name] = (cal, get_estimator(self.estimator).stream(self.rate_hz))
+        plan.adopt_detected_standing([cal for cal, _ in self._streams.values()])
         self._plan = plan
         return True
 
@@ -171,13 +180,14 @@ class LiveAnalyzer:
                 continue
             rel = self._heading.get(side)
             if rel is None:
-                standing = plan.standing_mask(self._t)
+                standing = plan.standing_mask(self._t, side)
                 rel = RelativeHeading(standing_deg=None)
                 if standing is not None and standing.any():
                     rel.standing_deg = standing_offset_deg(shank.q_wxyz[standing], foot.q_wxyz[standing])
                     rel.standing_t_s = float(np.mean(self._t[standing]))
                 self._heading[side] = rel
-            start = plan.walk_start_s if plan.walk_start_s is not None else float(self._t[0])
+            start = plan.walk_start_s(side)
+            start = float(self._t[0]) if start is None else start
             for b0, b1 in block_edges(start, float(self._t[-1]), DRIFT_BLOCK_S)[len(rel.block_deg):]:
                 sel = slice(int(np.searchsorted(self._t, b0)), int(np.searchsorted(self._t, b1)))
                 rel.add_block(self._t[sel], shank.q_wxyz[sel],
@@ -221,7 +231,8 @@ class LiveAnalyzer:
         rel = self._heading.get(side)
         if rel is not None and foot is not None and shank is not None:
             q_foot = rotate_about_vertical(foot.q_wxyz[sel], rel.offset_deg(t))
-        return compute_stride_metrics(stride, side_curves(side, t, part(shank), part(foot), q_foot))
+        stride = compute_stride_metrics(stride, side_curves(side, t, part(shank), part(foot), q_foot))
+        return apply_reference_policy(stride, self._plan.reference_standing_s(side) is not None)
 
     # ---- output --------------------------------------------------------------------------------------
     def strides(self) -> list[Stride]:

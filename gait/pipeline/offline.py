@@ -21,7 +21,15 @@ from gait.orientation import ImuSeries, get_estimator
 from gait.pipeline.events_adapter import detect_side_strides, strides_from_events
 from gait.pipeline.result import AnalysisResult
 from gait.pipeline.session import SessionPlan, plan_session
-from gait.pipeline.stages import SegmentMotion, grid_indices, resample, segment_motion, side_curves
+from gait.pipeline.stages import (
+    SegmentMotion,
+    apply_reference_policy,
+    grid_indices,
+    plausibility_warnings,
+    resample,
+    segment_motion,
+    side_curves,
+)
 from gait.types import SampleBlock
 
 DEFAULT_ESTIMATOR = "vqf"
@@ -52,21 +60,24 @@ def analyze_plan(plan: SessionPlan, estimator: str = DEFAULT_ESTIMATOR, progress
     k = grid_indices(plan.t_start_s, plan.t_end_s, plan.rate_hz)
     t_s = k / plan.rate_hz
     warnings = list(plan.warnings)
-    calibration, motion = {}, {}
+    calibration, motion, cals = {}, {}, []
     for name, block in plan.blocks.items():
         _say(progress, f"{name}: calibration and orientation ({estimator})")
         grid_block = _on_grid(block, t_s)
         cal = calibrate(plan, grid_block, calibration, warnings)
         if cal is None:
             continue
+        cals.append(cal)
         series = ImuSeries(grid_block.gyr_rps, grid_block.acc_mps2, None, plan.rate_hz, name)
         quats = est.estimate(series).quat
         motion[name] = segment_motion(quats, grid_block.acc_mps2, grid_block.gyr_rps, cal.rotation)
+    plan.adopt_detected_standing(cals)
+    for side, (t0, t1) in plan.detected_standing_s.items():
+        warnings.append(f"{side}: zero pose taken from the quiet standing found at {t0:.1f}-{t1:.1f} s")
     curves, heading, strides = {}, {}, []
-    standing = plan.standing_mask(t_s)
     for side in SIDES:
         _say(progress, f"{side}: kinematics, events and metrics")
-        curves[side], heading[side] = _side(side, t_s, motion, standing, plan)
+        curves[side], heading[side] = _side(side, t_s, motion, plan.standing_mask(t_s, side), plan)
         if events is not None:
             side_strides = strides_from_events(side, *events[side])
         else:
@@ -75,8 +86,11 @@ def analyze_plan(plan: SessionPlan, estimator: str = DEFAULT_ESTIMATOR, progress
             side_strides = [s for s in side_strides if s.next_ic_s <= t_s[-1] - END_MARGIN_S]
             if why:
                 warnings.append(f"{side}: no strides ({why})")
-        strides.extend(compute_stride_metrics(s, curves[side]) for s in side_strides)
+        has_standing = plan.reference_standing_s(side) is not None
+        strides.extend(apply_reference_policy(compute_stride_metrics(s, curves[side]), has_standing)
+                       for s in side_strides)
     strides.sort(key=lambda s: (s.ic_s, s.side))
+    warnings.extend(plausibility_warnings(strides, curves))
     return AnalysisResult(
         session=plan.session_info(),
         sensors=plan.sensor_report(),
@@ -123,7 +137,7 @@ def _side(side: str, t_s: np.ndarray, motion: dict[str, SegmentMotion], standing
     shank, foot = motion.get(placement(side, "shank")), motion.get(placement(side, "foot"))
     if shank is None or foot is None:
         return side_curves(side, t_s, shank, foot), {"method": "not available (needs shank and foot)"}
-    q_foot, rel = correct_relative_heading(t_s, shank.q_wxyz, foot.q_wxyz, standing, plan.walk_start_s)
+    q_foot, rel = correct_relative_heading(t_s, shank.q_wxyz, foot.q_wxyz, standing, plan.walk_start_s(side))
     return side_curves(side, t_s, shank, foot, q_foot), rel.report()
 
 

@@ -162,7 +162,9 @@ def format_summary(result: AnalysisResult) -> list[str]:
         for side in SIDES:
             s = summary[side][metric]
             if s["n"] == 0:
-                reason = result.availability.get(side, {}).get(metric, "no valid strides")
+                reason = result.availability.get(side, {}).get(metric) or next(
+                    (st.unavailable[metric] for st in result.strides
+                     if st.side == side and st.valid and metric in st.unavailable), "no valid strides")
                 cells.append(f"{side}: not available ({reason})")
                 continue
             err = f" ±{s['error_bar']['plus_minus']:.2g}" if s["error_bar"] else ""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gait.conventions import PLACEMENTS
+from gait.conventions import PLACEMENTS, SIDES
 from gait.errors import GaitError
 from gait.recording.metadata import read_metadata
 from gait.types import SampleBlock
@@ -19,7 +19,8 @@ from gait.types import SampleBlock
 #: Seconds of walking (after the standing window) used for the functional mediolateral axis; the live
 #: analyser can calibrate after the same amount of data, which keeps replay and offline results equal.
 CALIBRATION_WALK_S = 15.0
-CALIBRATION_MARGIN_S = 2.0  # extra data after the walking window so filters inside calibration settle
+CALIBRATION_MARGIN_S = 2.0
+MIN_STANDING_S = 1.0  # extra data after the walking window so filters inside calibration settle
 
 
 @dataclass
@@ -32,6 +33,19 @@ class SessionPlan:
     sync_report: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     calibration_walk_s: float = CALIBRATION_WALK_S
+    #: side -> standing window found by calibration when session.json has none
+    detected_standing_s: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def adopt_detected_standing(self, calibrations: list) -> None:
+        """Without a standing window in session.json, use per side the quiet standing that the shank's and
+        the foot's calibration both found (overlap ≥ :data:`MIN_STANDING_S`) as the zero pose."""
+        if self.standing_window_s is not None:
+            return
+        for side in SIDES:
+            wins = [(c.standing.t0_s, c.standing.t1_s) for c in calibrations
+                    if c.sensor.startswith(side) and c.standing is not None]
+            if len(wins) == 2 and min(w[1] for w in wins) - max(w[0] for w in wins) >= MIN_STANDING_S:
+                self.detected_standing_s[side] = (max(w[0] for w in wins), min(w[1] for w in wins))
 
     @property
     def rate_hz(self) -> float:
@@ -60,17 +74,24 @@ class SessionPlan:
     def functional_window_s(self) -> tuple[float, float] | None:
         return self.window("functional")
 
-    @property
-    def walk_start_s(self) -> float | None:
+    def reference_standing_s(self, side: str) -> tuple[float, float] | None:
+        """Standing pose that defines zero on a side: the session's window, else one calibration found."""
+        return self.standing_window_s or self.detected_standing_s.get(side)
+
+    def _walk_start(self, standing: tuple[float, float] | None) -> float | None:
         walking = self.window("walking")
         if walking is not None:
             return walking[0]
-        standing = self.standing_window_s
         return None if standing is None else standing[1]
+
+    def walk_start_s(self, side: str) -> float | None:
+        """Start of walking on a side (heading drift blocks start here)."""
+        return self._walk_start(self.reference_standing_s(side))
 
     @property
     def calibration_walk_window_s(self) -> tuple[float, float] | None:
-        start = self.walk_start_s
+        """Walking used for calibration (from session.json windows only: known before calibrating)."""
+        start = self._walk_start(self.standing_window_s)
         return None if start is None else (start, start + self.calibration_walk_s)
 
     @property
@@ -79,8 +100,8 @@ class SessionPlan:
         win = self.calibration_walk_window_s
         return None if win is None else win[1] + CALIBRATION_MARGIN_S
 
-    def standing_mask(self, t_s: np.ndarray) -> np.ndarray | None:
-        win = self.standing_window_s
+    def standing_mask(self, t_s: np.ndarray, side: str) -> np.ndarray | None:
+        win = self.reference_standing_s(side)
         return None if win is None else (t_s >= win[0]) & (t_s <= win[1])
 
     def session_info(self) -> dict:
@@ -129,7 +150,7 @@ def plan_blocks(blocks: dict[str, SampleBlock], meta: dict, path: Path | None = 
                         "at least a few strides of walking are needed")
     if plan.standing_window_s is None:
         plan.warnings.append("no standing window in session.json: calibration searches for quiet standing "
-                             "and the shank-foot heading uses the walking constraint only")
+                             "(without one, absolute angles are not reported)")
     return plan
 
 

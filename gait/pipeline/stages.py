@@ -19,7 +19,7 @@ from gait.kinematics import (
     quat_multiply,
     shank_vertical_rate_dps,
 )
-from gait.metrics import SideCurves
+from gait.metrics import SideCurves, Stride
 from gait.orientation.frames import ENU_TO_ISB
 from gait.types import SampleBlock
 
@@ -101,3 +101,40 @@ def side_curves(side: str, t_s: np.ndarray, shank: SegmentMotion | None, foot: S
     else:
         curves.foot_acc_global_mps2 = free_acceleration_mps2(foot.q_wxyz, foot.acc_mps2)
     return curves
+
+
+#: Metrics that are absolute angles: they need the standing pose as zero (excursions do not).
+ABSOLUTE_ANGLE_METRICS = ("peak_dorsiflexion_deg", "peak_eversion_deg")
+NO_STANDING_REASON = ("no standing calibration window: absolute angles have no zero reference "
+                      "(excursions are still reported)")
+#: Stance dorsiflexion beyond this (deg) is not a human ankle: the calibration must be wrong.
+IMPLAUSIBLE_DORSIFLEXION_DEG = 45.0
+
+
+def apply_reference_policy(stride: Stride, has_standing: bool) -> Stride:
+    """Null absolute-angle metrics when there was no standing window (DESIGN: say "not available")."""
+    if not has_standing:
+        for name in ABSOLUTE_ANGLE_METRICS:
+            if stride.metrics.get(name) is not None:
+                stride.metrics[name] = None
+                stride.unavailable[name] = NO_STANDING_REASON
+    return stride
+
+
+def plausibility_warnings(strides: list[Stride], curves: dict[str, SideCurves]) -> list[str]:
+    """Warn when the ankle angles cannot be human (typically a wrong sensor-to-segment calibration)."""
+    out = []
+    for side, c in curves.items():
+        if c.angles_deg is None:
+            continue
+        spans = [(s.ic_s, s.tc_s) for s in strides if s.side == side and s.valid]
+        if not spans:
+            continue
+        stance = np.zeros(c.t_s.size, bool)
+        for ic, tc in spans:
+            stance[np.searchsorted(c.t_s, ic):np.searchsorted(c.t_s, tc)] = True
+        alpha = float(np.median(np.abs(c.angles_deg[stance, 0]))) if stance.any() else 0.0
+        if alpha > IMPLAUSIBLE_DORSIFLEXION_DEG:
+            out.append(f"{side}: median stance ankle angle {alpha:.0f}° is not physiological; the shank or "
+                       "foot calibration is probably wrong, treat this side's angles as unreliable")
+    return out

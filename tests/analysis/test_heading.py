@@ -1,6 +1,7 @@
 """Relative heading: standing alignment and drift removal without imposing eversion–rotation coupling."""
 
 import numpy as np
+import pytest
 from scipy.spatial.transform import Rotation
 
 from gait.heading import correct_relative_heading, rotate_about_vertical
@@ -46,9 +47,10 @@ def test_no_coupling_is_invented_when_gamma_is_flat():
     assert abs(slope) < 0.05
 
 
-def test_without_standing_window_the_hinge_estimate_is_used():
+@pytest.mark.parametrize("offset_deg", [40.0, 170.0, -150.0])
+def test_without_standing_window_the_hinge_estimate_is_used(offset_deg):
     t, qs, qf, abg, _ = _walk(standing_s=0.0)
-    corrected, heading = correct_relative_heading(t, qs, rotate_about_vertical(qf, 40.0), None)
+    corrected, heading = correct_relative_heading(t, qs, rotate_about_vertical(qf, offset_deg), None)
     assert heading.standing_deg is None and heading.report()["method"].startswith("hinge")
     err = ankle_angles_deg(qs, corrected, "right")[:, 2] - abg[:, 2]
     assert np.abs(err).max() < 2.0

@@ -93,3 +93,15 @@ def test_segment_motion_matches_the_orientation_stage_definition():
     got = segment_motion(q, rng.normal(size=(50, 3)), rng.normal(size=(50, 3)), mount).q_wxyz
     want = segment_orientation_isb(q, mount)
     assert np.allclose(np.abs(np.sum(got * want, axis=1)), 1.0, atol=1e-12)
+
+
+def test_without_session_windows_the_standing_found_by_calibration_sets_zero(sim):
+    truth = sim.truth
+    meta = {"id": "t3", "subject": "S01", "condition": "normal"}  # no calibration windows at all
+    events = {s: (truth.events[s]["ic_s"], truth.events[s]["tc_s"], {}) for s in SIDES}
+    result = analyze_plan(plan_blocks(_truth_clock(sim.blocks, truth.clock), meta), events=events)
+    assert any("no standing window" in w for w in result.warnings)
+    assert any("zero pose taken from the quiet standing" in w for w in result.warnings)
+    summary = result.summary()
+    for side in SIDES:
+        assert abs(summary[side]["peak_dorsiflexion_deg"]["median"] - 10.0) < 3.0
