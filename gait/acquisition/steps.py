@@ -13,10 +13,13 @@ from bleak import BleakClient
 from bleak.exc import BleakError
 
 NotifyHandler = Callable[[object, bytearray], None]
+ReadHandler = Callable[[str, bytes], None]
 
 
-async def run_step(client: BleakClient, step, on_notify: NotifyHandler | None, timeout_s: float) -> None:
-    """Run one step; subscribe steps are skipped when there is no handler (e.g. in a stop sequence)."""
+async def run_step(client: BleakClient, step, on_notify: NotifyHandler | None, timeout_s: float,
+                   on_read: ReadHandler | None = None) -> None:
+    """Run one step; subscribe steps are skipped when there is no handler (e.g. in a stop sequence);
+    a read value goes to ``on_read(char, value)``, which may raise to refuse the sensor."""
     kind = step.kind
     if kind == "write":
         write = client.write_gatt_char(step.char, step.payload, response=step.response)
@@ -27,7 +30,9 @@ async def run_step(client: BleakClient, step, on_notify: NotifyHandler | None, t
     elif kind == "unsubscribe":
         await asyncio.wait_for(client.stop_notify(step.char), timeout_s)
     elif kind == "read":
-        await asyncio.wait_for(client.read_gatt_char(step.char), timeout_s)
+        value = await asyncio.wait_for(client.read_gatt_char(step.char), timeout_s)
+        if on_read is not None:
+            on_read(step.char, bytes(value))
     elif kind != "sleep":
         raise BleakError(f"unknown profile step kind {kind!r}")
     if step.delay_s > 0:
@@ -35,7 +40,8 @@ async def run_step(client: BleakClient, step, on_notify: NotifyHandler | None, t
 
 
 async def run_steps(
-    client: BleakClient, steps: Iterable, on_notify: NotifyHandler | None, timeout_s: float
+    client: BleakClient, steps: Iterable, on_notify: NotifyHandler | None, timeout_s: float,
+    on_read: ReadHandler | None = None,
 ) -> None:
     """Run steps in order; a missing characteristic becomes a :class:`BleakError` naming it."""
     for step in steps:
@@ -44,4 +50,4 @@ async def run_steps(
                 f"{client.address}: the sensor has no characteristic {step.char} "
                 f"(needed by a {step.kind} step): is this the right profile for it?"
             )
-        await run_step(client, step, on_notify, timeout_s)
+        await run_step(client, step, on_notify, timeout_s, on_read)

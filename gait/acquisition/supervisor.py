@@ -19,10 +19,13 @@ from dataclasses import dataclass
 from bleak import BleakClient, BleakScanner
 from bleak.backends.device import BLEDevice
 from bleak.exc import BleakError
+from bleak.uuids import normalize_uuid_str
 
 from gait.acquisition.backend import BleBackend, stack_unavailable
+from gait.acquisition.device_info import check_read, reply_problem
 from gait.acquisition.health import HealthTracker, LinkState
 from gait.acquisition.steps import run_steps
+from gait.errors import GaitError
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,7 @@ class SensorSupervisor:
         self._stopping = asyncio.Event()
         self._lost = asyncio.Event()
         self._client: BleakClient | None = None
+        self._data_uuids = {normalize_uuid_str(u) for u in profile.gatt.data}
 
     # -- public --------------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -105,12 +109,12 @@ class SensorSupervisor:
                     await self._connect_and_stream()
                     failures = 0
                 except Exception as exc:  # noqa: BLE001 - any failure is this sensor's, never the session's
-                    if not isinstance(exc, LINK_ERRORS):
+                    if not isinstance(exc, (*LINK_ERRORS, GaitError)):
                         log.exception("%s: unexpected error while connecting", self.placement)
                     failures += 1
                     message = self._explain(exc)
                     self._health.set_state(LinkState.RECONNECTING, message)
-                    if self._gave_up(first_try_s) or (
+                    if self._gave_up(first_try_s) or isinstance(exc, GaitError) or (
                         isinstance(exc, _StackUnavailable) and not self._health.ever_connected
                     ):
                         self._health.set_state(LinkState.FAILED, message)
@@ -142,7 +146,7 @@ class SensorSupervisor:
         self._health.set_state(LinkState.CONFIGURING)
         await self._read_battery(client)
         steps = self.profile.connect_steps(self.rate_hz)
-        await run_steps(client, steps, self._on_notify, self._policy.step_timeout_s)
+        await run_steps(client, steps, self._on_notify, self._policy.step_timeout_s, self._check_read)
         if not client.is_connected:
             raise BleakError("link lost while starting the sensor")
         self._health.connected(self._clock())
@@ -185,8 +189,17 @@ class SensorSupervisor:
                            "on, charged and within a few metres?")
         return device
 
-    def _on_notify(self, _characteristic, data: bytearray) -> None:
-        self._deliver(self.placement, data)
+    def _on_notify(self, characteristic, data: bytearray) -> None:
+        """Sample packets go to the session; replies on a control characteristic are only checked."""
+        if normalize_uuid_str(characteristic.uuid) in self._data_uuids:
+            self._deliver(self.placement, data)
+        else:
+            problem = reply_problem(self.profile, bytes(data))
+            if problem:
+                log.warning("%s (%s): %s", self.placement, self.address, problem)
+
+    def _check_read(self, char_uuid: str, data: bytes) -> None:
+        check_read(self.profile, char_uuid, data, self.placement)
 
     def _on_disconnected(self, client: BleakClient) -> None:
         if client is self._client and not self._stopping.is_set():

@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 
+from gait.virtual.diy_firmware import command_reply, info_block, speaks_diy_open_v1
 from gait.virtual.faults import (
     FaultPlan,
     InjectedCounts,
@@ -90,10 +91,14 @@ class VirtualSensor:
         self.packets = packets
         self.emit_s = np.asarray(emit_s, dtype=float)
         self.injected = InjectedCounts()
+        self._diy = speaks_diy_open_v1(profile)
+        values = {}
+        if self._diy:
+            values[profile.gatt.characteristics["info"]] = info_block(self.rate_hz, packets, mtu)
         self.peripheral = peripheral_factory(
             address,
             name or advertised_name(profile, address),
-            _gatt_services(profile, battery_pct),
+            _gatt_services(profile, battery_pct, values),
             advertised_uuids=list(profile.match.service_uuids),
             manufacturer_data=_manufacturer_data(profile),
             mtu=mtu,
@@ -120,6 +125,10 @@ class VirtualSensor:
             self._start()
         elif (uuid, data) == self._stop_command:
             self._end()
+        if self._diy and uuid == self.profile.gatt.control:
+            reply = command_reply(data, self.rate_hz, self._device_time_us())
+            if reply is not None:  # delivered after the write returns, as over the air
+                asyncio.get_running_loop().call_soon(self.peripheral.notify, uuid, reply)
 
     def _on_subscribe(self, uuid: str, on: bool) -> None:
         if uuid not in self.profile.gatt.data:
@@ -149,6 +158,14 @@ class VirtualSensor:
     # -- the stream ----------------------------------------------------------------------------------
     def _host_time(self, stream_s: float) -> float:
         return self._t0_s + stream_s * (1.0 + self.faults.clock_drift_ppm * 1e-6) / self.speed
+
+    def _device_time_us(self) -> int:
+        """The device clock now, on the packets' time base (it starts with the stream: the first start)."""
+        stream_s = 0.0
+        if self._t0_s is not None:
+            elapsed_s = asyncio.get_running_loop().time() - self._t0_s
+            stream_s = max(0.0, elapsed_s * self.speed / (1.0 + self.faults.clock_drift_ppm * 1e-6))
+        return int(round((self.emit_s[0] + stream_s) * 1e6)) if len(self.emit_s) else 0
 
     def _schedule_drops(self, loop: asyncio.AbstractEventLoop) -> None:
         for drop in self.faults.drops:
@@ -213,8 +230,9 @@ def _command_payloads(profile) -> tuple[set[tuple[str, bytes]], tuple[str, bytes
     return starts, (stops[0] if stops else None)
 
 
-def _gatt_services(profile, battery_pct: int) -> list[VirtualService]:
-    """The profile's service with its named characteristics, plus a standard battery service."""
+def _gatt_services(profile, battery_pct: int, values: dict[str, bytes]) -> list[VirtualService]:
+    """The profile's service with its named characteristics (initial ``values`` by UUID, else empty),
+    plus a standard battery service."""
     gatt = profile.gatt
     read_chars = {s.char for s in profile.session.setup + profile.session.start if s.kind == "read"}
     chars = []
@@ -226,7 +244,7 @@ def _gatt_services(profile, battery_pct: int) -> list[VirtualService]:
             props += ["write", "write-without-response", "notify"]
         if uuid in read_chars or not props:
             props.append("read")
-        chars.append(VirtualCharacteristic(uuid, tuple(dict.fromkeys(props)), b"\x01" + bytes(23)))
+        chars.append(VirtualCharacteristic(uuid, tuple(dict.fromkeys(props)), values.get(uuid, b"")))
     battery = VirtualService(BATTERY_SERVICE_UUID, [VirtualCharacteristic(BATTERY_LEVEL_UUID, ("read",),
                                                                           bytes([battery_pct]))])
     return [VirtualService(gatt.service, chars), battery]

@@ -254,3 +254,23 @@ def test_a_sensor_stuck_connecting_does_not_hold_up_the_others():
     lock_s = policy.connect_lock_s
     assert first_s < lock_s + 1.0
     assert good.reconnects == 2 and max(good.reconnect_delays_s) < lock_s + 1.0, good.reconnect_delays_s
+
+
+def test_firmware_with_other_scales_is_refused_at_once_with_the_field_named():
+    import struct
+
+    rig = rig_for(5.0, profiles={"left_shank": "diy_open_v1"}, placements=("left_shank",))
+    sensor = rig.sensors["left_shank"]
+    info = sensor.peripheral.characteristic(sensor.profile.gatt.characteristics["info"])
+    info.value = info.value[:4] + struct.pack("<f", 2048.0) + info.value[8:]  # a ±16 g build
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        with pytest.raises(GaitError) as caught:
+            await AcquisitionSession(rig.specs, [], rig.backend).start()
+        return str(caught.value), loop.time()
+
+    message, waited_s = run_virtual(main())
+    assert "left_shank" in message and "acc_lsb_per_g = 2048" in message and "4096" in message
+    assert waited_s < 1.0 and sensor.peripheral.connections == 1  # not retried: retrying cannot help
+    assert not sensor.streaming and sensor.injected.packets_sent == 0

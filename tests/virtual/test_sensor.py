@@ -14,21 +14,31 @@ from gait.virtual.faults import FaultPlan
 from gait.virtual.rig import build_rig, motion_block
 
 
-def stream(profile_id, duration_s=6.0, faults=None, rate_hz=200.0):
-    """Connect to one virtual sensor, run the profile's start steps, collect (host time, bytes)."""
+def stream(profile_id, duration_s=6.0, faults=None, rate_hz=200.0, replies=None):
+    """Connect to one virtual sensor, run the profile's start steps, collect (host time, bytes) of the
+    data notifications (and the bytes of any other notification into ``replies``)."""
     rig = build_rig({"left_foot": motion_block("left_foot", duration_s, rate_hz, t0_s=5.0)},
                     {"left_foot": profile_id}, {"left_foot": faults or FaultPlan()})
     sensor = rig.sensors["left_foot"]
     got = []
+    replies = [] if replies is None else replies
 
     async def main():
         loop = asyncio.get_running_loop()
+
+        def on_notify(characteristic, data):
+            if characteristic.uuid in sensor.profile.gatt.data:
+                got.append((loop.time(), bytes(data)))
+            else:
+                replies.append(bytes(data))
+
         async with BleakClient(sensor.address, backend=rig.air.client_backend) as client:
             steps = sensor.profile.connect_steps(sensor.rate_hz)
-            await run_steps(client, steps, lambda _c, d: got.append((loop.time(), bytes(d))), 1.0)
+            await run_steps(client, steps, on_notify, 1.0)
             t_start = loop.time()
             await sensor.finished.wait()
             await run_steps(client, sensor.profile.session.stop, None, 1.0)
+            await asyncio.sleep(0.1)
         return t_start
 
     t_start = run_virtual(main())
@@ -85,3 +95,27 @@ def test_clock_drift_stretches_send_times():
     last_host_s = got[-1][0] - t_start
     device_span_s = sensor.emit_s[-1] - sensor.emit_s[0]
     assert last_host_s == pytest.approx(device_span_s * 1.002, abs=0.002)
+
+
+def test_diy_sensor_serves_its_info_block_and_answers_commands():
+    from gait.decode.diy_info import check_info, parse_info
+
+    replies = []
+    sensor, got, _ = stream("diy_open_v1", duration_s=1.0, replies=replies)
+    assert replies == [bytes.fromhex("82 00"), bytes.fromhex("81 00"), bytes.fromhex("80 00")]
+    info = parse_info(sensor.peripheral.characteristic(sensor.profile.gatt.characteristics["info"]).value)
+    check_info(info, sensor.profile, "left_foot")  # the v1 scales of the profile
+    assert info.odr_hz == 200 and info.has_mag and info.sample_stride == 18
+    assert info.max_samples_per_packet == (247 - 3 - 8) // 18
+
+
+def test_diy_command_replies_follow_the_documented_table():
+    from gait.virtual.diy_firmware import command_reply
+
+    host_us = (123456789).to_bytes(8, "little")
+    assert command_reply(b"\x04" + host_us, 200.0, 2**32 + 5) == b"\x84" + host_us + (5).to_bytes(4, "little")
+    assert command_reply(bytes.fromhex("02 90 01"), 200.0, 0) == bytes.fromhex("82 02")  # 400 Hz: not built
+    assert command_reply(bytes.fromhex("02 c8"), 200.0, 0) == bytes.fromhex("82 01")  # wrong length
+    assert command_reply(bytes.fromhex("05 07 00"), 200.0, 0) == bytes.fromhex("85 02")  # no ring buffer
+    assert command_reply(bytes.fromhex("7e"), 200.0, 0) == bytes.fromhex("fe 02")  # unknown command
+    assert command_reply(b"", 200.0, 0) is None
