@@ -53,17 +53,20 @@ def standing_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> fl
     return float(np.degrees(np.arctan2(np.sin(diff_rad).mean(), np.cos(diff_rad).mean())))
 
 
-def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iterations: int = 2) -> float:
+def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iterations: int = 2,
+                     start_deg: float | None = None) -> float:
     """Offset δ minimising Σ(β² + γ²) over the samples: the talocrural-hinge (1-DoF) heading estimate.
 
-    A coarse search over the full circle first (6D headings can differ by anything, and the cost has local
-    minima near 180°), then Gauss–Newton on the scalar δ with a numerical derivative; the side does not
-    matter (squares).
+    Without ``start_deg``, a coarse search over the full circle comes first (6D headings can differ by
+    anything, and the cost has local minima near 180°); then Gauss–Newton on the scalar δ with a numerical
+    derivative. The side does not matter (squares).
     """
-    grid = np.arange(-180.0, 180.0, _SEARCH_STEP_DEG)
-    costs = [np.sum(ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
-                    ** 2) for d in grid]
-    delta = float(grid[int(np.argmin(costs))])
+    if start_deg is None:
+        grid = np.arange(-180.0, 180.0, _SEARCH_STEP_DEG)
+        costs = [np.sum(ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
+                        ** 2) for d in grid]
+        start_deg = float(grid[int(np.argmin(costs))])
+    delta = start_deg
     for _ in range(iterations):
         r0, r1 = (
             ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
@@ -94,7 +97,8 @@ class RelativeHeading:
         """Estimate one drift block (samples already aligned with ``standing_deg``)."""
         step = max(1, len(t_s) // _MAX_BLOCK_SAMPLES)
         self.block_t_s.append(float(0.5 * (t_s[0] + t_s[-1])))
-        self.block_deg.append(hinge_offset_deg(q_shank_wxyz[::step], q_foot_wxyz[::step]))
+        previous = self.block_deg[-1] if self.block_deg else None  # drift is slow: start from the last block
+        self.block_deg.append(hinge_offset_deg(q_shank_wxyz[::step], q_foot_wxyz[::step], start_deg=previous))
 
     def offset_deg(self, t_s: np.ndarray) -> np.ndarray:
         """Total vertical-axis correction for the foot at times ``t_s``."""
