@@ -121,11 +121,11 @@ def _trial_errors(trial: dict, name: str, mode: str) -> dict:
     return rmse_deg(quat, ref, mask)
 
 
-def bench_broad(trials: list[str], modes_for_ahrs: tuple[str, ...]) -> dict:
+def bench_broad(trials: list[str], modes_for_ahrs: tuple[str, ...], estimators=ESTIMATORS) -> dict:
     """Mean over trials of per-trial RMSE (BROAD metric), ours vs fusion_bench on the same trials."""
     reference = json.loads(FUSION_RESULTS.read_text())["per_trial"] if FUSION_RESULTS.exists() else None
     out = {}
-    for name in ESTIMATORS:
+    for name in estimators:
         for mode in ("9D", "6D") if name.startswith("vqf") else modes_for_ahrs:
             ours = [_trial_errors(load_broad_trial(BROAD_DIR / f"{t}.mat"), name, mode) for t in trials]
             row = {k: float(np.mean([e[k] for e in ours])) for k in ("total", "heading", "inclination")}
@@ -159,10 +159,24 @@ def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="all 30 stored BROAD trials (slow: ahrs)")
     parser.add_argument("--no-broad", action="store_true", help="speed only")
+    parser.add_argument("--no-speed", action="store_true", help="BROAD only")
+    parser.add_argument("--only", default=",".join(ESTIMATORS), help="comma-separated estimators for BROAD")
     args = parser.parse_args([] if argv is None else argv)
+    result: dict = {"targets": []}
+    if not args.no_speed:
+        result["speed"] = _speed_part(result)
+    if not args.no_broad and BROAD_DIR.is_dir():
+        trials = sorted(p.stem for p in BROAD_DIR.glob("*.mat")) if args.full else list(SUBSET)
+        print(f"BROAD, {len(trials)} trials (mean of per-trial RMSE, degrees):")
+        only = tuple(n for n in args.only.split(",") if n)
+        result["broad"] = bench_broad(trials, ("9D", "6D") if args.full else ("9D",), only)
+        result["broad_trials"] = trials
+    return result
+
+
+def _speed_part(result: dict) -> dict:
     speed = bench_speed(_speed_input())
     _print_speed(speed)
-    result: dict = {"speed": speed, "targets": []}
     vqf_ratio = speed["vqf [6D]"]["ratio_vs_ahrs_madgwick"]
     result["targets"].append(
         {
@@ -172,12 +186,7 @@ def main(argv: list[str] | None = None) -> dict:
             "met": vqf_ratio >= 50,
         }
     )
-    if not args.no_broad and BROAD_DIR.is_dir():
-        trials = sorted(p.stem for p in BROAD_DIR.glob("*.mat")) if args.full else list(SUBSET)
-        print(f"BROAD, {len(trials)} trials (mean of per-trial RMSE, degrees):")
-        result["broad"] = bench_broad(trials, ("9D", "6D") if args.full else ("9D",))
-        result["broad_trials"] = trials
-    return result
+    return speed
 
 
 if __name__ == "__main__":
