@@ -66,10 +66,11 @@ async def record(plan: RecordPlan, backend: BleBackend | None = None, on_status:
     session.consumers.append(writer)
     say = on_status or (lambda _message, _health: None)
     interrupted = False
+    windows: list[dict] = []
     try:
         say("connecting", session.health())
         await session.start()
-        await _calibration_window(session, writer, plan, say)
+        windows = await _calibration_window(session, writer, plan, say)
         say("recording: walk now (Ctrl-C stops)", session.health())
         await _stream(session, plan, say)
     except asyncio.CancelledError:
@@ -81,21 +82,43 @@ async def record(plan: RecordPlan, backend: BleBackend | None = None, on_status:
         raise
     finally:
         await asyncio.shield(session.stop())
+    if clip_windows(windows, session.now_s()) != windows:  # stopped early: windows past the end
+        writer.update_metadata(calibration=clip_windows(windows, session.now_s()))
     return RecordResult(plan.out_dir, session.health(), session.now_s(), interrupted, list(session.errors))
 
 
-async def _calibration_window(session, writer, plan: RecordPlan, say: StatusCallback) -> None:
-    """Ask for quiet standing and store the window (or store the known windows of virtual sensors)."""
+def clip_windows(windows: list[dict], end_s: float | None) -> list[dict]:
+    """Calibration windows cut to the recorded span ``[0, end_s]`` (``None``: no end yet).
+
+    A walker protocol runs on past a short recording; a window that ends after the last sample would send
+    calibration looking for data that is not there. Windows wholly outside are dropped, taps outside cut.
+    """
+    out = []
+    for w in windows:
+        t0_s, t1_s = max(0.0, w["t0_s"]), w["t1_s"] if end_s is None else min(end_s, w["t1_s"])
+        if t1_s <= t0_s:
+            continue
+        w = {**w, "t0_s": round(t0_s, 4), "t1_s": round(t1_s, 4)}
+        if "tap_times_s" in w:
+            w["tap_times_s"] = [t for t in w["tap_times_s"] if t0_s <= t <= t1_s]
+        out.append(w)
+    return out
+
+
+async def _calibration_window(session, writer, plan: RecordPlan, say: StatusCallback) -> list[dict]:
+    """Ask for quiet standing and store the window (or the known windows of virtual sensors, cut to the
+    planned duration); returns what was stored."""
     if plan.known_windows is not None:
-        writer.update_metadata(calibration=plan.known_windows(session))
-        return
-    if plan.standing_s <= 0:
-        return
-    say(f"stand still for {plan.standing_s:g} s (calibration)", session.health())
-    t0 = session.now_s()
-    await asyncio.sleep(plan.standing_s)
-    writer.update_metadata(calibration=[{"kind": "standing", "t0_s": round(t0, 3),
-                                         "t1_s": round(session.now_s(), 3)}])
+        windows = clip_windows(plan.known_windows(session), plan.duration_s)
+    elif plan.standing_s > 0:
+        say(f"stand still for {plan.standing_s:g} s (calibration)", session.health())
+        t0 = session.now_s()
+        await asyncio.sleep(plan.standing_s)
+        windows = [{"kind": "standing", "t0_s": round(t0, 3), "t1_s": round(session.now_s(), 3)}]
+    else:
+        return []
+    writer.update_metadata(calibration=windows)
+    return windows
 
 
 async def _stream(session: AcquisitionSession, plan: RecordPlan, say: StatusCallback) -> None:

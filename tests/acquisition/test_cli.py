@@ -67,6 +67,8 @@ def test_record_virtual_fast_writes_a_readable_session(tmp_path, capsys):
     assert [s["placement"] for s in meta["sensors"]] == list(PLACEMENTS)
     standing = next(w for w in meta["calibration"] if w["kind"] == "standing")
     assert 0.0 <= standing["t0_s"] < 1.0 and standing["t1_s"] - standing["t0_s"] == pytest.approx(10.0)
+    walking = next(w for w in meta["calibration"] if w["kind"] == "walking")  # the walk goes on past 20 s
+    assert 13.0 < walking["t0_s"] < walking["t1_s"] == 20.0
     reader = SessionReader(out)
     assert sorted(reader.sensor_profiles()) == sorted(s["placement"] for s in meta["sensors"])
     err = capsys.readouterr().err
@@ -96,3 +98,14 @@ def test_a_profile_file_with_an_error_is_named(tmp_path, capsys):
                  "--condition", "c", "--out", str(tmp_path / "x")])
     err = capsys.readouterr().err
     assert code == 2 and "my_imu.yaml" in err and "nominal_rate_hz" in err and "Traceback" not in err
+
+
+def test_calibration_windows_are_cut_to_the_recorded_span():
+    from gait.acquisition.recorder import clip_windows
+
+    windows = [{"kind": "standing", "t0_s": 0.05, "t1_s": 10.05},
+               {"kind": "taps", "t0_s": 10.05, "t1_s": 12.05, "tap_times_s": [10.55, 11.05, 11.55]},
+               {"kind": "walking", "t0_s": 13.05, "t1_s": 47.05}]
+    assert clip_windows(windows, 45.0)[2] == {"kind": "walking", "t0_s": 13.05, "t1_s": 45.0}
+    assert clip_windows(windows, 11.0) == [windows[0], {**windows[1], "t1_s": 11.0, "tap_times_s": [10.55]}]
+    assert clip_windows(windows, None) == windows

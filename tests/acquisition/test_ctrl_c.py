@@ -31,3 +31,4 @@ def test_sigint_ends_a_virtual_recording_cleanly(tmp_path):
     assert "stopped by Ctrl-C" in err and "Traceback" not in err
     meta = json.loads((out / "session.json").read_text())
     assert meta["status"] == "closed" and meta["packets"] > 100
+    assert meta["calibration"] and all(w["t1_s"] <= meta["duration_s"] + 0.5 for w in meta["calibration"])
