@@ -1,5 +1,6 @@
 """The analysis pipeline, offline (whole arrays) and live (incremental blocks), sharing the same stages."""
 
+from gait.pipeline.live import LiveAnalyzer
 from gait.pipeline.offline import DEFAULT_ESTIMATOR, analyze_plan, analyze_session
 from gait.pipeline.result import (
     SCHEMA_ID,
@@ -17,6 +18,7 @@ __all__ = [
     "DEFAULT_ESTIMATOR",
     "SCHEMA_ID",
     "AnalysisResult",
+    "LiveAnalyzer",
     "SessionPlan",
     "analysis_document",
     "analyze_plan",

@@ -3,10 +3,14 @@
 :class:`LiveAnalyzer` is fed :class:`~gait.types.SampleBlock` s on the session clock (``on_block``). It keeps
 per-sensor buffers, calibrates once the standing window and the first walking seconds are in (exactly the
 data the offline path calibrates on), then runs the causal estimator chunk by chunk, the relative-heading
-drift
-block by block, event detection on a trailing window, and finalises a stride's metrics once everything it
-depends on is known. ``snapshot()`` is thread-safe for the dashboard (ring buffer of α β γ per side, strides,
-cadence). With ``estimator="vqf-online"`` a replay reproduces ``analyze_plan(..., "vqf-online")``.
+drift block by block, event detection on a trailing window, and finalises a stride's metrics once everything
+it depends on is known (the heading reference needs four 8 s drift blocks, so the first strides appear about
+45 s into a session, later ones a few seconds after they end). ``snapshot()`` is thread-safe for the
+dashboard (ring buffer of α β γ per side, strides, cadence). With ``estimator="vqf-online"`` a replay
+reproduces ``analyze_plan(..., "vqf-online")``.
+
+Limits: without calibration windows in the metadata it only calibrates at ``flush()``; processing advances
+with the slowest sensor, so a sensor that stops sending holds the analysis back until ``flush()``.
 """
 
 from __future__ import annotations
