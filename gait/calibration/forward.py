@@ -49,16 +49,19 @@ def forward_direction(
     gyr_rps: np.ndarray,
     min_strides: int = 3,
     window: tuple[float, float] | None = None,
+    quat_enu: np.ndarray | None = None,
 ) -> ForwardEstimate | None:
     """Walking direction of a foot sensor in its own frame; ``None`` below ``min_strides`` swings.
 
     ``window`` (s) keeps only swings starting inside it, e.g. the straight bout used for the frame: on a
-    curved path each stride's chord is turned against the foot.
+    curved path each stride's chord is turned against the foot. ``quat_enu``: the sensor's 6D orientation
+    if already computed (wxyz sensor→ENU).
     """
     rate_hz = 1.0 / float(np.median(np.diff(t_s)))
     dt = 1.0 / rate_hz
     gyr, acc = np.asarray(gyr_rps, dtype=float), np.asarray(acc_mps2, dtype=float)
-    rot = Rotation.from_quat(sensor_orientation_enu(t_s, acc, gyr), scalar_first=True)
+    quat = sensor_orientation_enu(t_s, acc, gyr) if quat_enu is None else quat_enu
+    rot = Rotation.from_quat(quat, scalar_first=True)
     free_acc = rot.apply(acc) - np.array([0.0, 0.0, GRAVITY_MPS2])
     width = max(1, int(round(0.05 * rate_hz)))
     gyr_norm = uniform_filter1d(np.linalg.norm(gyr, axis=1), width, mode="nearest")

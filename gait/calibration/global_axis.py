@@ -80,9 +80,14 @@ def standing_pose_forward(
     gyr_rps: np.ndarray,
     standing_window: tuple[float, float],
     moving: np.ndarray,
+    quat_enu: np.ndarray | None = None,
 ) -> ForwardLine | None:
-    """Walking-direction line in the standing-pose sensor frame; ``None`` without 1 s of straight walking."""
-    rot = Rotation.from_quat(sensor_orientation_enu(t_s, acc_mps2, gyr_rps), scalar_first=True)
+    """Walking-direction line in the standing-pose sensor frame; ``None`` without 1 s of straight walking.
+
+    ``quat_enu``: the sensor's 6D orientation (wxyz sensor→ENU) if already computed.
+    """
+    quat = sensor_orientation_enu(t_s, acc_mps2, gyr_rps) if quat_enu is None else quat_enu
+    rot = Rotation.from_quat(quat, scalar_first=True)
     bout = _straight_bout(t_s, rot.apply(gyr_rps)[:, 2], standing_window, moving)
     if t_s[bout].size < 2 or np.count_nonzero(bout) * float(np.median(np.diff(t_s))) < 1.0:
         return None

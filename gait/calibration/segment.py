@@ -17,7 +17,7 @@ from scipy.spatial.transform import Rotation
 
 from gait.calibration.forward import ForwardEstimate, forward_direction
 from gait.calibration.functional import SKEW_LOWPASS_HZ, AxisEstimate, mediolateral_axis
-from gait.calibration.global_axis import ForwardLine, standing_pose_forward
+from gait.calibration.global_axis import ForwardLine, sensor_orientation_enu, standing_pose_forward
 from gait.calibration.standing import (
     StandingEstimate,
     estimate_vertical,
@@ -243,7 +243,8 @@ def calibrate_segment(
     else:
         up = _vertical_without_standing(block, moving)
     bias = np.zeros(3) if standing is None else standing.gyr_mean_rps
-    forward = forward_direction(t, acc, gyr) if _segment_of(block.sensor) == "foot" else None
+    quat = sensor_orientation_enu(t, acc, gyr)  # one 6D VQF run serves the stride and direction fits
+    forward = forward_direction(t, acc, gyr, quat_enu=quat) if _segment_of(block.sensor) == "foot" else None
     try:
         smooth = sosfiltfilt(
             butter(2, min(SKEW_LOWPASS_HZ, 0.4 * block.rate_hz), fs=block.rate_hz, output="sos"),
@@ -260,9 +261,13 @@ def calibrate_segment(
         axis = replace(axis, sign_confidence=0.0)
     ml, method, pca_vs_pose_deg, line, strides = axis.axis_sensor, "gyro-pca", None, None, None
     if standing is not None:
-        line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving)
+        line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving, quat_enu=quat)
         if line is not None:
-            strides = None if forward is None else forward_direction(t, acc, gyr, window=line.bout_window_s)
+            strides = (
+                None
+                if forward is None
+                else forward_direction(t, acc, gyr, window=line.bout_window_s, quat_enu=quat)
+            )
             pose_ml = np.cross(_forward_axis(line, strides, up), up)  # Z = X × Y, still unsigned
             pose_ml *= np.sign(pose_ml @ ml)
             pca_vs_pose_deg = round(float(np.degrees(np.arccos(np.clip(pose_ml @ ml, -1, 1)))), 2)
