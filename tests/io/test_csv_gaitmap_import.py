@@ -179,3 +179,11 @@ def test_repeated_column_name_is_ambiguous(tmp_path):
     expected = r"d\.csv:1: column 'acc_x' appears more than once \(columns 2 and 8\)"
     with pytest.raises(GaitError, match=expected):
         read_csv_sensor(path, "left_foot")
+
+
+def test_an_option_the_format_does_not_read_is_refused(tmp_path, capsys):
+    path = _csv(tmp_path / "a.csv", _good_rows())
+    assert main(["import", "csv", "--rate-hz", "100", "--sensor", f"left_foot={path}",
+                 "--out", str(tmp_path / "s")]) == 2
+    assert "--rate-hz applies to xsens-mt and gaitmap imports only, not csv" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists()

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import sys
 
+from gait.errors import GaitError
 from gait.io.csv_import import ACC_UNITS, GYR_UNITS, import_csv
 from gait.io.gaitmap_import import import_gaitmap
 from gait.io.session_out import check_out_dir, parse_sensor_args
 from gait.io.xsens_mt import import_xsens_mt
 
 FORMATS = ("csv", "xsens-mt", "gaitmap")
+#: Options that only one or two formats read: given with another format they would be silently ignored.
+_FORMAT_OPTIONS = {"acc_unit": ("csv",), "gyr_unit": ("csv",), "rate_hz": ("xsens-mt", "gaitmap"),
+                   "no_trim": ("xsens-mt",)}
 
 
 def register(subparsers) -> None:
@@ -54,6 +58,10 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
+    for option, formats in _FORMAT_OPTIONS.items():
+        if getattr(args, option) not in (None, False) and args.format not in formats:
+            flag = "--" + option.replace("_", "-")
+            raise GaitError(f"{flag} applies to {' and '.join(formats)} imports only, not {args.format}")
     files = parse_sensor_args(args.sensor)
     out = check_out_dir(args.out, overwrite=args.force)
     common = {"subject": args.subject, "condition": args.condition}
