@@ -49,9 +49,11 @@ def create_app(
     recordings_dir: Path | str = "recordings",
     credentials: Credentials | None = None,
     live_hub: LiveHub | None = None,
+    ble_backend=None,
 ) -> Dash:
-    """Build the dashboard. ``live_hub`` is fed by an acquisition or replay runner (see ``gait demo``)."""
-    ctx = DashboardContext(Path(recordings_dir), live=live_hub or LiveHub())
+    """Build the dashboard. ``live_hub`` is fed by an acquisition runner (see ``gait demo``);
+    ``ble_backend`` (a ``gait.acquisition.BleBackend``) replaces the OS Bluetooth stack for scans."""
+    ctx = DashboardContext(Path(recordings_dir), live=live_hub or LiveHub(), ble_backend=ble_backend)
     app = Dash(
         __name__,
         title="gait-imu",

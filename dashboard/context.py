@@ -23,8 +23,13 @@ class DashboardContext:
     analyses: AnalysisCache = field(init=False)
     live: LiveHub = field(default_factory=LiveHub)
     replays: object = None  # dashboard.pages.replay.ReplayRunners, set when the replay page registers
+    ble_backend: object = None  # gait.acquisition.BleBackend for scans/connections (None: the OS stack)
+    sources: object = field(init=False)
 
     def __post_init__(self) -> None:
         self.recordings_dir = Path(self.recordings_dir)
         self.index = SessionIndex(self.recordings_dir)
         self.analyses = AnalysisCache()
+        from dashboard.live_sources import LiveSources  # noqa: PLC0415 - avoids an import cycle
+
+        self.sources = LiveSources(self, self.ble_backend)

@@ -11,9 +11,10 @@ import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, html
 
 from dashboard.components.live_view import live_view, register_live_view
+from dashboard.components.sensor_picker import register_sensor_panel, sensor_panel
 from dashboard.components.shell import page_title
 
-NO_SENSORS = "No sensors are streaming. Start `gait demo` for virtual sensors, or connect sensors."
+NO_SENSORS = "No sensors are streaming: scan for BLE sensors or use virtual sensors below."
 
 
 def _recording_controls() -> html.Div:
@@ -36,7 +37,8 @@ def layout(ctx_, query: dict, **_):
     hub = ctx_.live
     return html.Div(
         [
-            page_title("Live walking test", hub.source or NO_SENSORS),
+            html.Div(page_title("Live walking test", hub.source or NO_SENSORS), id="live-title"),
+            sensor_panel(),
             live_view("live", hub, controls=_recording_controls()),
         ]
     )
@@ -45,6 +47,12 @@ def layout(ctx_, query: dict, **_):
 def register(app, ctx_) -> None:
     hub = ctx_.live
     register_live_view(app, "live", lambda _key: hub)
+    register_sensor_panel(app, ctx_.sources)
+
+    @app.callback(Output("live-title", "children"), Input("live-tick", "n_intervals"))
+    def _title(_):
+        status = f" — {ctx_.sources.status}" if ctx_.sources.status and not hub.source else ""
+        return page_title("Live walking test", (hub.source or NO_SENSORS) + status)
 
     @app.callback(
         Output("live-action-message", "children"),

@@ -9,33 +9,45 @@ behind a loading indicator, so a long first analysis never leaves a blank page.
 from __future__ import annotations
 
 import dash_mantine_components as dmc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard.analysis_cache import AnalysisUnavailable
-from dashboard.components.disclaimer import disclaimer_block, red_flag_checklist
+from dashboard.components.disclaimer import disclaimer_block, red_flag_checklist, red_flag_lists
 from dashboard.components.shell import fmt_duration, not_available, page_title
 from dashboard.review_view import review_body, review_findings
 
 
 def _title(summary) -> html.Div:
+    sid = summary.session_id if summary else ""
+    links = html.Div(
+        [
+            dcc.Link("Replay this session", href=f"/replay/{sid}"),
+            html.A("Report (HTML)", href=f"/report/{sid}.html", id="review-report-html"),
+            html.A("Report (PDF)", href=f"/report/{sid}.pdf", id="review-report-pdf"),
+            html.Span("(reports include the red-flag answers ticked here)", className="gd-muted"),
+        ],
+        className="gd-row gd-noprint",
+    )
     if summary is None:
-        return page_title("Review")
+        return html.Div([page_title("Review"), links])
     sensors = ", ".join(p.replace("_", " ") for p in summary.sensors) or "no sensors"
     subtitle = (
         f"{summary.created_utc.replace('T', ' ')[:16]} UTC · {fmt_duration(summary.duration_s)} · "
         f"{sensors} · source {summary.source}"
     )
-    links = html.Div(
-        [
-            dcc.Link("Replay this session", href=f"/replay/{summary.session_id}"),
-            html.A("Report (HTML)", href=f"/report/{summary.session_id}.html", id="review-report-html"),
-            html.A("Report (PDF)", href=f"/report/{summary.session_id}.pdf", id="review-report-pdf"),
-        ],
-        className="gd-row gd-noprint",
-    )
     return html.Div(
         [page_title(f"Review — subject {summary.subject} · {summary.condition}", subtitle), links]
     )
+
+
+def report_links(session_id: str, urgent: list[str], soon: list[str]) -> tuple[str, str]:
+    """Report URLs carrying the ticked red flags as indices (see ``dashboard.report.parse_red_flags``)."""
+    flags = red_flag_lists() or {"urgent": [], "soon": []}
+    items = [*flags["urgent"], *flags["soon"]]
+    ticked = set(urgent or []) | set(soon or [])
+    query = ",".join(str(i) for i, text in enumerate(items) if text in ticked)
+    suffix = f"?rf={query}" if query else ""
+    return f"/report/{session_id}.html{suffix}", f"/report/{session_id}.pdf{suffix}"
 
 
 def layout(ctx, query: dict, session_id: str | None = None, **_):
@@ -76,6 +88,17 @@ def register(app, ctx) -> None:
         except AnalysisUnavailable as exc:
             return dmc.Alert(str(exc), title="Analysis not available", color="gray")
         return review_body(ctx, summary, analysis)
+
+    @app.callback(
+        Output("review-report-html", "href"),
+        Output("review-report-pdf", "href"),
+        Input("review-redflags-urgent", "value"),
+        Input("review-redflags-soon", "value"),
+        State("review-session", "data"),
+        prevent_initial_call=True,
+    )
+    def _report_links(urgent, soon, session_id):
+        return report_links(session_id or "", urgent, soon)
 
     @app.callback(
         Output("review-findings", "children"),

@@ -84,3 +84,27 @@ def test_subject_ids_must_be_pseudonyms():
     for subject, condition in bad:
         with pytest.raises(ValueError):
             check_subject(subject, condition)
+
+
+@pytest.mark.browser
+def test_scan_assign_and_connect_virtual_sensors_from_the_page(page, serve, tmp_path):
+    virtual = pytest.importorskip("gait.virtual.rig", reason="virtual sensors are not installed")
+    blocks = {p: virtual.motion_block(p, 30.0, 200.0) for p in PLACEMENTS}
+    rig = virtual.build_rig(blocks)
+    app = create_app(tmp_path, ble_backend=rig.backend)
+    page.goto(serve(app) + "/live")
+    page.locator("#live-scan").click()
+    rows = page.locator("#live-scan-table tbody tr")
+    expect(rows).to_have_count(4, timeout=20_000)
+    for i, placement in enumerate(("left shank", "right shank", "left foot", "right foot")):
+        address = virtual.virtual_address(i)
+        row = page.locator("#live-scan-table tbody tr", has_text=address)
+        row.locator(".dash-dropdown").click()
+        page.get_by_role("option", name=placement, exact=True).click()
+    page.locator("#live-connect").click()
+    expect(page.locator("#live-sources-message")).to_contain_text("Connected: ", timeout=20_000)
+    expect(page.locator("#live-status .gd-card")).to_have_count(4)
+    expect(page.locator("#live-status")).to_contain_text("streaming")
+    screenshot(page, "live-connect")
+    page.locator("#live-disconnect").click()
+    expect(page.locator("#live-sources-message")).to_contain_text("Sensors disconnected")

@@ -35,6 +35,8 @@ def test_review_page_shows_analysis_disclaimer_and_findings(page, serve, app):
     screenshot(page, "review")
     page.locator("#review-redflags-urgent input").first.check()
     expect(k2.first).to_contain_text("Withheld")
+    pdf_href = f"/report/{summary.session_id}.pdf?rf=0"
+    expect(page.locator("#review-report-pdf")).to_have_attribute("href", pdf_href)
 
 
 def test_report_html_and_unknown_ids(app):
