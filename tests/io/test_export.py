@@ -82,6 +82,9 @@ def test_export_errors_are_one_line(session, tmp_path, capsys):
         export_session(session, tmp_path / "file", "csv")
     assert main(["export", str(tmp_path / "nope"), "--format", "csv", "--out", str(tmp_path / "o")]) == 2
     assert "not a session folder" in capsys.readouterr().err
+    sto_args = ["export", str(session), "--format", "sto", "--no-strides", "--out", str(tmp_path / "o")]
+    assert main(sto_args) == 2
+    assert "--no-strides applies to csv and parquet exports only" in capsys.readouterr().err
 
 
 @pytest.mark.shared_data

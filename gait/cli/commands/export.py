@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from gait.errors import GaitError
 from gait.io.export import FORMATS, export_session
 
 
@@ -28,6 +29,8 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
+    if args.no_strides and args.format == "sto":
+        raise GaitError("--no-strides applies to csv and parquet exports only (sto holds orientations)")
     print(f"exporting {args.session} as {args.format} ...", file=sys.stderr)
     written = export_session(
         args.session, args.out, args.format, estimator=args.estimator, strides=not args.no_strides
