@@ -62,12 +62,11 @@ class SensorHealth:
     def status_line(self) -> str:
         """One short line for a terminal: ``left_foot  streaming  200 Hz  loss 0.4%  rc 1``."""
         age = "-" if self.last_seen_age_s is None else f"{self.last_seen_age_s:4.1f}s"
-        loss = f"{self.loss_pct:4.1f}%" if self.loss_known else "  n/a"
+        loss = f"{self.loss_pct:4.1f}% ({self.lost_packets})" if self.loss_known else "n/a"
         extra = f"  bat {self.battery_pct}%" if self.battery_pct is not None else ""
         return (
             f"{self.placement:<11} {self.state.value:<12} {self.sample_rate_hz:5.0f} Hz  "
-            f"loss {loss} ({self.lost_packets})  bad {self.bad_packets}  rc {self.reconnects}  "
-            f"seen {age}{extra}"
+            f"loss {loss:<10}  bad {self.bad_packets}  rc {self.reconnects}  seen {age}{extra}"
         )
 
 

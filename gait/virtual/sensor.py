@@ -15,6 +15,7 @@ import re
 
 import numpy as np
 
+from gait.acquisition.supervisor import BATTERY_LEVEL_UUID
 from gait.virtual.diy_firmware import command_reply, info_block, speaks_diy_open_v1
 from gait.virtual.faults import (
     FaultPlan,
@@ -26,7 +27,6 @@ from gait.virtual.faults import (
 from gait.virtual.peripheral import VirtualCharacteristic, VirtualPeripheral, VirtualService
 
 BATTERY_SERVICE_UUID = "0000180f-0000-1000-8000-00805f9b34fb"
-BATTERY_LEVEL_UUID = "00002a19-0000-1000-8000-00805f9b34fb"
 
 
 class WorldClock:

@@ -33,7 +33,7 @@ def test_rates_loss_reconnect_delays_and_status_line():
 def test_unknown_loss_is_not_available_not_zero():
     tracker = HealthTracker("left_foot", "X", "witmotion_bwt901blecl")
     tracker.on_decoder_stats(bad_packets=0, lost_packets=None)
-    assert "n/a" in tracker.snapshot(1.0).status_line()
+    assert "loss n/a " in tracker.snapshot(1.0).status_line()  # no count that could pass for a known 0
 
 
 def test_clock_gap_counter_counts_missing_samples_across_blocks():

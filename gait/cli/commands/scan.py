@@ -40,10 +40,10 @@ def _run(args) -> int:
 
 
 def _virtual_backend():
+    from gait.conventions import PLACEMENTS
     from gait.virtual.rig import add_bystander, build_rig, motion_block
 
-    placements = ("left_shank", "right_shank", "left_foot", "right_foot")
-    rig = build_rig({p: motion_block(p, 1.0, 200.0) for p in placements})
+    rig = build_rig({p: motion_block(p, 1.0, 200.0) for p in PLACEMENTS})
     add_bystander(rig.air)
     return rig.backend
 
