@@ -76,9 +76,7 @@ def _load_file(path: Path) -> Profile:
     hit = _cache.get(path)
     if hit is not None and hit[0] == mtime:
         return hit[1]
-    profile = parse_profile(_read_text(path), str(path))
-    if profile.id != path.stem:
-        raise ProfileError(f"{path}: id: {profile.id!r} must equal the file name {path.stem!r}")
+    profile = parse_profile(_read_text(path), str(path), expected_id=path.stem)
     _cache[path] = (mtime, profile)
     return profile
 
@@ -93,8 +91,12 @@ def _read_text(path: Path) -> str:
         raise ProfileError(f"{path}: cannot read the firmware profile ({exc.strerror or exc})") from None
 
 
-def parse_profile(text: str, source: str = "<profile>") -> Profile:
-    """Validate YAML text and build a :class:`Profile`; ``source`` names the file in error messages."""
+def parse_profile(text: str, source: str = "<profile>", expected_id: str | None = None) -> Profile:
+    """Validate YAML text and build a :class:`Profile`; ``source`` names the file in error messages.
+
+    ``expected_id`` (the file name) must equal the profile's ``id``: recordings store the id, so a
+    session decodes with the file of that name.
+    """
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         doc = yaml.safe_load(text)
@@ -111,6 +113,9 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
         err = jsonschema.exceptions.best_match(errors)
         more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
         raise ProfileError(f"{_where(source, node, list(err.absolute_path))}: {_explain(err)}{more}")
+    if expected_id is not None and doc["id"] != expected_id:
+        problem = f"{doc['id']!r} must equal the file name {expected_id!r}"
+        raise ProfileError(f"{_where(source, node, ['id'])}: {problem}")
     try:
         return build.build_profile(doc, source)
     except build.FieldProblem as exc:

@@ -83,6 +83,7 @@ def test_broken_profile_names_file_field_and_problem(tmp_path, old, new, expecte
 def test_id_must_match_file_name(tmp_path):
     msg = _error_for(tmp_path, DIY.replace("id: diy_open_v1", "id: something_else"))
     assert "must equal the file name" in msg
+    assert msg.startswith(f"{tmp_path / 'diy_open_v1.yaml'}:3:5: id: 'something_else'")
 
 
 def test_file_that_is_not_utf8_text(tmp_path):
