@@ -59,6 +59,8 @@ class Protocol:
         """Raise a GaitError if ``duration_s`` leaves no room for the protocol plus a few strides."""
         if self.standing_s < 5.0:
             raise GaitError(f"standing time {self.standing_s:g} s is too short: calibration needs >= 5 s")
+        if not self.functional_s >= 0.0:
+            raise GaitError(f"functional calibration time {self.functional_s:g} s: expected 0 (none) or more")
         need = self.min_duration_s()
         if duration_s < need:
             raise GaitError(

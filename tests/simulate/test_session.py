@@ -10,7 +10,7 @@ from gait.conventions import PLACEMENTS
 from gait.errors import GaitError
 from gait.recording.metadata import read_metadata
 from gait.recording.samples import read_samples
-from gait.simulate import SCENARIOS, load_truth, simulate, write_session
+from gait.simulate import SCENARIOS, Protocol, load_truth, simulate, write_session
 
 METRICS = ("stride_time_s", "stance_pct", "cadence_steps_per_min", "stride_length_m",
            "eversion_excursion_deg", "peak_eversion_deg", "peak_eversion_velocity_dps",
@@ -63,6 +63,7 @@ def test_session_round_trip(tmp_path, realistic_normal):
     ({"rate_hz": 0.0}, "rate"),
     ({"errors": "some"}, "error model"),
     ({"placements": ("left_knee",)}, "placement"),
+    ({"protocol": Protocol(functional_s=-3.0)}, "functional calibration time -3 s"),
 ])
 def test_bad_arguments_are_gait_errors(kwargs, match):
     with pytest.raises(GaitError, match=match):
@@ -75,6 +76,7 @@ def test_cli_writes_session_and_reports_errors(tmp_path, capsys):
     assert load_truth(out).rate_hz == 100.0
     assert main(["simulate", "--duration", "19", "--out", str(out)]) == 2  # exists
     assert main(["simulate", "--scenario", "nope", "--out", str(tmp_path / "t")]) == 2
+    assert not (tmp_path / "t").exists()  # a failed run leaves no half-made folder
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["simulate", "--duration", "19", "--out", str(blocker / "sub")]) == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -34,12 +35,18 @@ def _run(args) -> int:
     from gait.simulate import Protocol, simulate, write_session
     from gait.simulate.session import check_out_dir
 
+    created = not args.out.exists()
     check_out_dir(args.out, overwrite=args.force)  # fail before minutes of work, not after
     print(f"simulating {args.scenario}: {args.duration:g} s at {args.rate:g} Hz, seed {args.seed}, "
           f"errors {args.errors}", file=sys.stderr, flush=True)
-    result = simulate(args.scenario, duration_s=args.duration, seed=args.seed, rate_hz=args.rate,
-                      errors=args.errors, protocol=Protocol(functional_s=args.functional), progress=True)
-    write_session(result, args.out, subject=args.subject, overwrite=args.force)
+    try:
+        result = simulate(args.scenario, duration_s=args.duration, seed=args.seed, rate_hz=args.rate,
+                          errors=args.errors, protocol=Protocol(functional_s=args.functional), progress=True)
+        write_session(result, args.out, subject=args.subject, overwrite=args.force)
+    except BaseException:  # bad arguments, Ctrl-C, a full disk: leave no half-made folder behind
+        if created:
+            shutil.rmtree(args.out, ignore_errors=True)
+        raise
     n_strides = sum(1 for s in result.truth.strides if s["steady"])
     print(f"wrote {args.out}: {len(result.blocks)} sensors, {n_strides} steady strides with ground truth")
     return 0
