@@ -84,18 +84,19 @@ class SensorStatus:
         return out
 
 
-def replay_analyzer(reader) -> tuple[object, Callable[[SampleBlock], None]] | None:
-    """A live analyser for a replay and the block sink that feeds it (``None`` without the analysis stack).
+def replay_analyzer(reader) -> tuple[object, Callable[[SampleBlock], None]]:
+    """A live analyser for a replay and the block sink that feeds it; :class:`GaitError` when the
+    recording cannot be analysed (no samples, too little to synchronise).
 
     Decoded blocks arrive on each sensor's device clock; the clock model comes from the whole recording
     (``gait.sync.synchronize``, as offline analysis does) and is applied block by block as they arrive.
     """
-    try:
-        from gait.pipeline.live import LiveAnalyzer
-        from gait.sync import synchronize
-    except ImportError:
-        return None
-    _, report = synchronize(reader.load_samples(), reader.meta.get("calibration"))
+    from gait.pipeline.live import LiveAnalyzer  # late: the analysis stack only when analysing
+    from gait.sync import synchronize
+    blocks = reader.load_samples()
+    if not any(len(block) for block in blocks.values()):
+        raise GaitError(f"{reader.path}: the recording holds no decodable samples")
+    _, report = synchronize(blocks, reader.meta.get("calibration"))
     analyzer = LiveAnalyzer(reader.meta, rate_hz=LIVE_RATE_HZ)
 
     def sink(block: SampleBlock) -> None:

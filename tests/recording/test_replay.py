@@ -178,3 +178,12 @@ def test_cli_replay_with_broken_metadata_names_it_and_still_replays(imu, tmp_pat
     assert f"replayed {len(imu[1])} packets" in captured.out
     with pytest.raises(GaitError, match="session.json: broken metadata at line 1 column 42"):
         load_samples(path)  # not the misleading "no firmware profile"
+
+
+def test_cli_replay_of_a_recording_without_packets_says_so(tmp_path, capsys):
+    path = tmp_path / "empty"
+    imu_session(path, duration_s=0.0)  # metadata and an empty, cleanly closed log: a recording cut at once
+    assert run_command(replay_cmd, ["replay", str(path), "--speed", "max"]) == 0
+    captured = capsys.readouterr()
+    assert "live analysis not available" in captured.err and "no decodable samples" in captured.err
+    assert "replayed 0 packets" in captured.out
