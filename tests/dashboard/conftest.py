@@ -80,3 +80,11 @@ def sim_recordings(tmp_path_factory):
         result = simulate.simulate(scenario, duration_s=30.0, seed=seed)
         simulate.write_session(result, root / name, subject="SIM-007")
     return root
+
+
+@pytest.fixture(scope="session")
+def sim_app(sim_recordings):
+    """One app over the simulated sessions, shared so each session is analysed once per test run."""
+    from dashboard.app import create_app
+
+    return create_app(sim_recordings)

@@ -3,15 +3,14 @@
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.app import create_app
 from tests.dashboard.dashboard_testutil import screenshot
 
 pytest.importorskip("gait.pipeline", reason="the analysis pipeline is not installed")
 
 
 @pytest.mark.browser
-def test_compare_two_conditions_shows_differences_with_ci_and_mdc(page, serve, sim_recordings):
-    app = create_app(sim_recordings)
+def test_compare_two_conditions_shows_differences_with_ci_and_mdc(page, serve, sim_app):
+    app = sim_app
     ids = ",".join(r.session_id for r in app.gait_context.index.scan())
     page.goto(f"{serve(app)}/compare?sessions={ids}")
     table = page.locator("#compare-table")

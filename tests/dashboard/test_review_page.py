@@ -3,7 +3,6 @@
 import pytest
 from playwright.sync_api import expect
 
-from dashboard.app import create_app
 from dashboard.report import chromium_executable
 from tests.dashboard.dashboard_testutil import screenshot
 
@@ -11,8 +10,8 @@ pytest.importorskip("gait.pipeline", reason="the analysis pipeline is not instal
 
 
 @pytest.fixture(scope="module")
-def app(sim_recordings):
-    return create_app(sim_recordings)
+def app(sim_app):
+    return sim_app
 
 
 def _session(app, condition_word: str):
