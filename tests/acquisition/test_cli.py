@@ -81,6 +81,8 @@ def test_record_virtual_fast_writes_a_readable_session(tmp_path, capsys):
     (["--sensor", "left_foot"], "expected PLACEMENT=ADDRESS"),
     (["--virtual", "--sensor", "left_foot=C0:FF:EE:00:00:01"], "either --virtual or"),
     (["--virtual", "--scenario", "moonwalk"], "--scenario 'moonwalk'"),
+    (["--virtual", "--fast", "--duration", "3"], "--duration 3: virtual sensors play the walker's protocol"),
+    (["--virtual", "--standing", "-2"], "--standing -2: expected 0"),
 ])
 def test_record_bad_input_is_one_clear_line(argv, message, capsys, tmp_path):
     code = main(["record", *argv, "--subject", "S01", "--condition", "c", "--out", str(tmp_path / "x")])

@@ -16,6 +16,8 @@ from pathlib import Path
 from gait.errors import GaitError
 
 _OCTET = re.compile(r"^[0-9A-Fa-f]{2}$")
+#: Virtual sensors hold this much more signal than recorded, for the time connecting takes.
+VIRTUAL_SPARE_S = 2.0
 
 
 def register(subparsers) -> None:
@@ -71,6 +73,8 @@ def _run(args) -> int:
         raise GaitError(f"--duration {args.duration:g}: expected a positive number of seconds")
     if (args.drops or args.fast) and not args.virtual:
         raise GaitError("--drops and --fast only apply to --virtual recordings")
+    if not args.standing >= 0:
+        raise GaitError(f"--standing {args.standing:g}: expected 0 (no standing window) or more seconds")
     out = args.out or _default_out(args.subject, args.condition)
     metadata = {"subject": args.subject, "condition": args.condition, "notes": args.notes}
     if args.virtual:
@@ -100,7 +104,7 @@ def _live(args, out: Path, metadata: dict):
 def _virtual(args, out: Path, metadata: dict):
     from gait.acquisition.recorder import RecordPlan, record
     from gait.conventions import PLACEMENTS
-    from gait.simulate import SCENARIOS
+    from gait.simulate import SCENARIOS, Protocol
     from gait.virtual.clock import run_virtual
     from gait.virtual.faults import FaultPlan
     from gait.virtual.rig import simulated_rig
@@ -108,6 +112,10 @@ def _virtual(args, out: Path, metadata: dict):
     if args.scenario not in SCENARIOS:
         raise GaitError(f"--scenario {args.scenario!r}: expected one of {', '.join(SCENARIOS)}")
     duration_s = args.duration or 60.0
+    need_s = Protocol().min_duration_s() - VIRTUAL_SPARE_S
+    if duration_s < need_s:
+        raise GaitError(f"--duration {duration_s:g}: virtual sensors play the walker's protocol (standing, "
+                        f"taps, then walking), which needs --duration {need_s:g} or more")
     faults = None
     if args.drops:
         faults = {p: FaultPlan.periodic_drops(args.drops, duration_s, phase=i / 4)
@@ -116,7 +124,8 @@ def _virtual(args, out: Path, metadata: dict):
 
     async def main(printer):
         # built inside the loop: virtual sensors bind to the loop that runs them
-        rig = simulated_rig(args.scenario, duration_s=duration_s + 2.0, seed=args.seed, faults=faults)
+        rig = simulated_rig(args.scenario, duration_s=duration_s + VIRTUAL_SPARE_S, seed=args.seed,
+                            faults=faults)
         meta = {**metadata, "source": "virtual", "virtual": {"scenario": args.scenario, "seed": args.seed,
                                                              "drops_per_sensor": args.drops}}
         plan = RecordPlan(rig.specs, out, meta, duration_s, 0.0,
