@@ -1,11 +1,12 @@
 """Run every benchmark (``python -m benchmarks`` or ``make bench``): one table, one JSON file.
 
 Each ``benchmarks/bench_<area>.py`` has ``main() -> dict`` that prints its own table and returns its results.
-This runner adds the machine, date and library versions and runs the modules one after the other, each in a
-fresh Python process (``python -m benchmarks --child NAME OUT``): a module's peak memory is then its own, a
-crash or a hang (``--timeout-s``, default 600 s) cannot take the others down, and ratios inside a module still
-compare runs made seconds apart in the same process. It writes ``benchmarks/results/latest.json`` and prints
-a summary of the ``"targets": [{"name", "value", "target", "met"}]`` each result may carry.
+This runner adds the machine, date and library versions and runs the modules one after the other, each in
+a fresh Python process (``python -m benchmarks --child NAME OUT [ARGS]``): a module's peak memory is then its
+own, a crash or a hang (``--timeout-s``, default 600 s) cannot take the others down, and ratios inside a
+module still compare runs made seconds apart in the same process. ``QUICK_ARGS`` gives a module options it
+already has to fit the 15-minute budget. It writes ``benchmarks/results/latest.json`` and prints a summary
+of the ``"targets": [{"name", "value", "target", "met"}]`` each result may carry.
 Pass module names to run a subset: ``python -m benchmarks decode events``.
 """
 
@@ -29,6 +30,10 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "latest.json"
 PACKAGES = ("numpy", "scipy", "vqf", "ahrs", "bleak", "dash", "pyarrow", "gait-imu")
 TOTAL_BUDGET_S = 15 * 60  # issue 8: the whole suite in under 15 minutes on the 2-core machine
+#: Arguments the runner passes to a module's ``main(argv)`` to fit the budget, using options the module
+#: already has (``--no-quick`` runs each module's own default instead). Orientation: BROAD accuracy for the
+#: filters issue 8 compares (VQF, ahrs Madgwick/Mahony); ahrs EKF stays in the speed table.
+QUICK_ARGS = {"bench_orientation": ["--only", "vqf,vqf-online,ahrs-madgwick,ahrs-mahony"]}
 
 
 def machine_info() -> dict:
@@ -64,17 +69,18 @@ def _plain(value):
     return str(value)
 
 
-def run_child(name: str, out_path: str) -> int:
+def run_child(name: str, out_path: str, argv: list[str] | None = None) -> int:
     """In the child process: run one module's ``main()`` and write its result, CPU time and peak memory."""
     start_cpu = time.process_time()
-    result = importlib.import_module(f"benchmarks.{name}").main() or {}
+    main = importlib.import_module(f"benchmarks.{name}").main
+    result = (main(argv) if argv else main()) or {}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux reports KiB
     payload = {"results": result, "cpu_s": time.process_time() - start_cpu, "peak_rss_mb": peak_mb}
     Path(out_path).write_text(json.dumps(payload, default=_plain), encoding="utf-8")
     return 0
 
 
-def run_module(name: str, timeout_s: float) -> dict:
+def run_module(name: str, timeout_s: float, argv: list[str] | None = None) -> dict:
     """Run one module in a child process; its entry for the report (status ok/failed/timeout)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE.parent),
                                                                      os.environ.get("PYTHONPATH")]))}
@@ -82,12 +88,12 @@ def run_module(name: str, timeout_s: float) -> dict:
         out = Path(tmp) / "result.json"
         start = time.perf_counter()
         try:
-            done = subprocess.run([sys.executable, "-m", "benchmarks", "--child", name, str(out)],
-                                  env=env, timeout=timeout_s, check=False)
+            command = [sys.executable, "-m", "benchmarks", "--child", name, str(out), *(argv or [])]
+            done = subprocess.run(command, env=env, timeout=timeout_s, check=False)
             status = "ok" if done.returncode == 0 and out.exists() else "failed"
         except subprocess.TimeoutExpired:
             status = "timeout"
-        entry = {"status": status, "wall_s": round(time.perf_counter() - start, 1)}
+        entry = {"status": status, "wall_s": round(time.perf_counter() - start, 1), "args": argv or []}
         if status == "ok":
             payload = json.loads(out.read_text(encoding="utf-8"))
             entry.update(cpu_s=round(payload["cpu_s"], 1), peak_rss_mb=round(payload["peak_rss_mb"]),
@@ -97,12 +103,13 @@ def run_module(name: str, timeout_s: float) -> dict:
     return entry
 
 
-def run(names: list[str], timeout_s: float = 600.0) -> dict:
+def run(names: list[str], timeout_s: float = 600.0, quick: bool = True) -> dict:
     report = {"machine": machine_info(), "benchmarks": {}, "targets": []}
     start = time.perf_counter()
     for name in names:
-        print(f"\n=== {name} ===", flush=True)
-        entry = run_module(name, timeout_s)
+        argv = QUICK_ARGS.get(name, []) if quick else []
+        print(f"\n=== {name} {' '.join(argv)} ===".replace("  =", " ="), flush=True)
+        entry = run_module(name, timeout_s, argv)
         report["benchmarks"][name] = entry
         report["targets"] += [{"benchmark": name, **t} for t in entry["results"].get("targets", [])]
     report["total_wall_s"] = round(time.perf_counter() - start, 1)
@@ -138,11 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help="modules to run (decode, events, ...); default: all")
     parser.add_argument("--timeout-s", type=float, default=600.0, help="per module (default 600)")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"JSON report (default {RESULTS.name})")
-    parser.add_argument("--child", nargs=2, metavar=("NAME", "OUT"), help=argparse.SUPPRESS)
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    if args.child:
-        return run_child(*args.child)
-    report = run(discover(args.names), args.timeout_s)
+    parser.add_argument("--no-quick", action="store_true", help="no QUICK_ARGS: each module's own default")
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if raw[:1] == ["--child"]:  # internal: --child NAME OUT [module arguments...]
+        return run_child(raw[1], raw[2], raw[3:])
+    args = parser.parse_args(raw)
+    report = run(discover(args.names), args.timeout_s, quick=not args.no_quick)
     print_summary(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=_plain) + "\n", encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import re
 import sys
@@ -75,3 +76,15 @@ def test_report_renders_markdown_tables(tmp_path, capsys):
     assert md.main([str(path)]) == 0
     text = capsys.readouterr().out
     assert "| bench_a | failed | 1.0 |" in text and "| a | n | 3 | < 5 | yes |" in text
+
+
+def test_quick_args_reach_a_main_that_takes_argv(tmp_path, monkeypatch):
+    for name in runner.QUICK_ARGS:
+        assert name in runner.discover([])
+        assert "argv" in inspect.signature(importlib.import_module(f"benchmarks.{name}").main).parameters
+    fake = types.ModuleType("benchmarks.bench_fake")
+    fake.main = lambda argv=None: {"argv": argv}
+    monkeypatch.setitem(sys.modules, "benchmarks.bench_fake", fake)
+    out = tmp_path / "r.json"
+    runner.main(["--child", "bench_fake", str(out), "--only", "a,b"])
+    assert json.loads(out.read_text())["results"]["argv"] == ["--only", "a,b"]
