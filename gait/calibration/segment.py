@@ -34,6 +34,8 @@ Window = tuple[float, float]
 FUNCTIONAL_MIN_RPS = 0.1
 #: ... and the movement must be this close to a single-axis rotation (λ1 / (λ1 + λ2)).
 FUNCTIONAL_MIN_PLANARITY = 0.9
+#: Walking-direction and stride fits use the recording within this time of the standing window (s).
+NEAR_STANDING_S = 60.0
 #: Below this overall quality a warning is raised (components are in ``details``).
 POOR_QUALITY = 0.5
 
@@ -194,6 +196,17 @@ def _stride_check_deg(
     return round(float(np.degrees(np.arccos(np.clip(cos, 0.0, 1.0)))), 2)
 
 
+def _near_standing(t_s: np.ndarray, standing: StandingEstimate | None, moving: np.ndarray) -> slice:
+    """Samples within ``NEAR_STANDING_S`` of the standing window (or of the first movement without one):
+    all the walking-direction and stride fits use, so an hour-long block costs no more than a minute."""
+    if standing is not None:
+        t0, t1 = standing.t0_s - NEAR_STANDING_S, standing.t1_s + NEAR_STANDING_S
+    else:
+        first = t_s[np.flatnonzero(moving)[0]] if np.any(moving) else t_s[0]
+        t0, t1 = first - 5.0, first + 2 * NEAR_STANDING_S
+    return slice(int(np.searchsorted(t_s, t0)), int(np.searchsorted(t_s, t1, side="right")))
+
+
 def _functional_axis(
     block: SampleBlock, window: Window, bias: np.ndarray, up: np.ndarray, walking_ml: np.ndarray
 ) -> tuple[AxisEstimate | None, str | None]:
@@ -243,8 +256,10 @@ def calibrate_segment(
     else:
         up = _vertical_without_standing(block, moving)
     bias = np.zeros(3) if standing is None else standing.gyr_mean_rps
-    quat = sensor_orientation_enu(t, acc, gyr)  # one 6D VQF run serves the stride and direction fits
-    forward = forward_direction(t, acc, gyr, quat_enu=quat) if _segment_of(block.sensor) == "foot" else None
+    near = _near_standing(t, standing, moving)  # orientation-based fits need only the walking near standing
+    tn, an, gn = t[near], acc[near], gyr[near]
+    quat = sensor_orientation_enu(tn, an, gn)  # one 6D VQF run serves the stride and direction fits
+    forward = forward_direction(tn, an, gn, quat_enu=quat) if _segment_of(block.sensor) == "foot" else None
     try:
         smooth = sosfiltfilt(
             butter(2, min(SKEW_LOWPASS_HZ, 0.4 * block.rate_hz), fs=block.rate_hz, output="sos"),
@@ -261,12 +276,12 @@ def calibrate_segment(
         axis = replace(axis, sign_confidence=0.0)
     ml, method, pca_vs_pose_deg, line, strides = axis.axis_sensor, "gyro-pca", None, None, None
     if standing is not None:
-        line = standing_pose_forward(t, acc, gyr, (standing.t0_s, standing.t1_s), moving, quat_enu=quat)
+        line = standing_pose_forward(tn, an, gn, (standing.t0_s, standing.t1_s), moving[near], quat_enu=quat)
         if line is not None:
             strides = (
                 None
                 if forward is None
-                else forward_direction(t, acc, gyr, window=line.bout_window_s, quat_enu=quat)
+                else forward_direction(tn, an, gn, window=line.bout_window_s, quat_enu=quat)
             )
             pose_ml = np.cross(_forward_axis(line, strides, up), up)  # Z = X × Y, still unsigned
             pose_ml *= np.sign(pose_ml @ ml)
