@@ -22,9 +22,9 @@ from pathlib import Path
 
 from gait.acquisition import AcquisitionSession
 from gait.acquisition.steps import run_steps
+from gait.conventions import PLACEMENTS
 from gait.virtual.rig import build_rig, motion_block
 
-PLACEMENTS = ("left_shank", "right_shank", "left_foot", "right_foot")
 WALL_S = 5.0
 REPEATS = 3
 MODES = ("peripherals", "acquisition", "recording")
