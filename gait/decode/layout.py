@@ -23,6 +23,21 @@ R_NONFINITE = "non-finite sample value"
 REASONS = (R_SHORT, R_PREFIX, R_FLAGS, R_COUNT, R_LENGTH, R_NONFINITE)
 
 
+def variant_fields(profile: Profile, variant: int) -> list[SampleField]:
+    """Sample fields present in a frame whose optional fields are flagged by ``variant`` (bit i: the i-th
+    field with ``present_if``), in frame order. Both parsers select fields with this one rule."""
+    conditional = [f for f in profile.samples.fields if f.present_if is not None]
+    return [f for f in profile.samples.fields
+            if f.present_if is None or (variant >> conditional.index(f)) & 1]
+
+
+def fixed_length_ok(profile: Profile, length: int, stride: int) -> bool:
+    """A fixed-count frame is long enough for its samples and at most ``framing.pad_to`` (if set) long."""
+    need = profile.samples.offset + profile.samples.count_fixed * stride
+    pad_to = profile.framing.pad_to
+    return need <= length <= (need if pad_to is None else pad_to)
+
+
 def numpy_dtype(type_name: str) -> np.dtype:
     """Little-endian numpy dtype of a profile field type (``i16`` → ``<i2``, ``f32`` → ``<f4``)."""
     return np.dtype(f"<{type_name[0]}{TYPE_SIZE[type_name]}")
@@ -56,7 +71,6 @@ class FrameLayout:
         self.prefix = np.frombuffer(profile.framing.match_prefix, dtype=np.uint8)
         self.conditional = [f for f in s.fields if f.present_if is not None]
         self.has_mag = profile.has_mag
-        self.max_len = profile.framing.pad_to
         self.header_names = [h.name for h in profile.header]
 
     # ---- public -------------------------------------------------------------------------------------
@@ -105,7 +119,7 @@ class FrameLayout:
             sel = (variant == v) & (reason < 0)
             if not sel.any():
                 continue
-            fields = self._fields_of_variant(int(v))
+            fields = variant_fields(self.profile, int(v))
             n, r = self._count(header, length, sum(f.size for f in fields), sel)
             reason[sel & (r >= 0)] = r[sel & (r >= 0)]
             good = np.flatnonzero(sel & (r < 0))
@@ -130,14 +144,6 @@ class FrameLayout:
             out[h.name] = raw[:, 0].astype(np.int64)
         return out
 
-    def _fields_of_variant(self, variant: int) -> list[SampleField]:
-        out = []
-        for f in self.profile.samples.fields:
-            if f.present_if is not None and not (variant >> self.conditional.index(f)) & 1:
-                continue
-            out.append(f)
-        return out
-
     def _count(self, header, length: int, stride: int, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Samples per frame and a reason code (-1 = fine) for the frames of one length and variant."""
         s = self.profile.samples
@@ -145,8 +151,7 @@ class FrameLayout:
         r = np.full(sel.size, -1, np.int8)
         if s.count_mode == "fixed":
             n = np.full(sel.size, s.count_fixed, np.int64)
-            top = self.max_len if self.max_len is not None else self.offset + s.count_fixed * stride
-            if not (self.offset + s.count_fixed * stride <= length <= top):
+            if not fixed_length_ok(self.profile, length, stride):
                 r[:] = REASONS.index(R_LENGTH)
             return n, r
         if s.count_mode == "from_field":

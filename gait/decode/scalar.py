@@ -26,7 +26,6 @@ class ScalarFrameParser:
         self.offset = s.offset
         self.prefix = profile.framing.match_prefix
         self.conditional = [f for f in s.fields if f.present_if is not None]
-        self.max_len = profile.framing.pad_to
         fmt, pos = "<", 0
         self.header_names = []
         for h in sorted(profile.header, key=lambda h: h.offset):
@@ -64,10 +63,7 @@ class ScalarFrameParser:
     def _variant(self, variant: int) -> tuple[list[SampleField], int]:
         hit = self._variants.get(variant)
         if hit is None:
-            fields = [
-                f for f in self.profile.samples.fields
-                if f.present_if is None or (variant >> self.conditional.index(f)) & 1
-            ]
+            fields = layout.variant_fields(self.profile, variant)
             hit = self._variants[variant] = (fields, sum(f.size for f in fields))
         return hit
 
@@ -75,8 +71,7 @@ class ScalarFrameParser:
         s = self.profile.samples
         body = length - self.offset
         if s.count_mode == "fixed":
-            top = self.max_len if self.max_len is not None else self.offset + s.count_fixed * stride
-            return s.count_fixed if s.count_fixed * stride <= body and length <= top else layout.R_LENGTH
+            return s.count_fixed if layout.fixed_length_ok(self.profile, length, stride) else layout.R_LENGTH
         if s.count_mode == "from_field":
             n = header[s.count_field]
             if not 1 <= n <= s.count_max:
