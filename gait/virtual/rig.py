@@ -71,10 +71,6 @@ class VirtualRig:
             moved.append(w)
         return moved
 
-    def world_start_s(self) -> float | None:
-        """Loop time at which the simulated walk (stream time 0) began, once a sensor was started."""
-        return self.world.t0_s
-
     @property
     def backend(self):
         return self.air.backend

@@ -209,10 +209,6 @@ class VirtualSensor:
         self.streaming = False
         self.finished.set()
 
-    @property
-    def duration_s(self) -> float:
-        return float(self.emit_s[-1] - self.emit_s[0]) if len(self.emit_s) else 0.0
-
 
 def _command_payloads(profile) -> tuple[set[tuple[str, bytes]], tuple[str, bytes] | None]:
     """What starts and stops the firmware's stream.
