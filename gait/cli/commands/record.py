@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -159,8 +160,6 @@ class _StatusPrinter:
             self.stream.write("\n".join(lines) + "\n")
             self._lines = len(lines)
         else:
-            import time
-
             now = time.monotonic()
             if message != self._message or now - self._last_plain_s >= 5.0:
                 self.stream.write("\n".join(lines) + "\n")
