@@ -153,6 +153,15 @@ def scale_dip(shape: CycleShape, name: str, factor: float, window_pct: tuple[flo
     return shape.modified(keypoints=tuple(rows))
 
 
+def dip_depth(shape: CycleShape, name: str, window_pct: tuple[float, float]) -> float:
+    """Deepest fall of ``name`` below its initial-contact value inside ``window_pct`` (the keypoint that
+    :func:`scale_dip` scales; for β in stance, the eversion excursion the scenario was designed with)."""
+    col = ANGLES.index(name) + 1
+    ref = shape.keypoints[0][col]
+    return max(ref - row[col] for row in shape.keypoints
+               if window_pct[0] < row[0] < window_pct[1] and row[col] is not None)
+
+
 def scale_positive(shape: CycleShape, name: str, factor: float,
                    window_pct: tuple[float, float]) -> CycleShape:
     """Scale only the positive values of ``name`` inside ``window_pct`` (e.g. stance dorsiflexion)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from gait.errors import GaitError
-from gait.simulate.curves import RUN, WALK, CycleShape, scale_dip, scale_positive, set_values
+from gait.simulate.curves import RUN, WALK, CycleShape, dip_depth, scale_dip, scale_positive, set_values
 
 STANCE_WINDOW = (0.0, 50.0)  # % GC key points treated as "the stance dip" of β and γ
 
@@ -138,7 +138,7 @@ def footwear_variant(name: str, eversion_change_deg: float, base: str = "shoe_a"
     eversion dip is rescaled, every other parameter stays as in ``base``.
     """
     ref = get_scenario(base)
-    excursion_deg = {"shoe_a": 6.0, "shoe_b": 3.5, "barefoot": 5.0, "normal": 5.0}[base]
+    excursion_deg = dip_depth(ref.right, "beta", STANCE_WINDOW)
     factor = (excursion_deg + eversion_change_deg) / excursion_deg
     shape = scale_dip(ref.right, "beta", factor, STANCE_WINDOW)
     change = f"eversion excursion {eversion_change_deg:+g}° vs {base} ({excursion_deg:g}→" \

@@ -25,3 +25,9 @@ def test_footwear_variant_changes_only_the_eversion_excursion(change_deg):
 def test_a_scenario_object_passes_through():
     scenario = footwear_variant("v", -1.0)
     assert get_scenario(scenario) is scenario
+
+
+@pytest.mark.parametrize("base, excursion_deg", [("shoe_a", 6.0), ("shoe_b", 3.5), ("high_eversion", 10.0)])
+def test_variant_starts_from_the_base_scenarios_own_excursion(base, excursion_deg):
+    variant = footwear_variant("v", -1.0, base=base)
+    assert f"({excursion_deg:g}→{excursion_deg - 1:g}°)" in variant.condition
