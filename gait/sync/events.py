@@ -58,13 +58,15 @@ def detect_tap_onsets(
 
 def highpassed_acc(acc_mps2: np.ndarray, rate_hz: float, baseline_s: float = TAP_BASELINE_S) -> np.ndarray:
     """Accelerometer minus its *trailing* mean over ``baseline_s`` (no look-ahead before an onset)."""
+    n = len(acc_mps2)
     width = max(2, int(round(baseline_s * rate_hz)))
-    csum = np.cumsum(np.vstack([np.zeros((1, 3)), acc_mps2]), axis=0)
-    idx = np.arange(len(acc_mps2))
-    lo = np.maximum(idx - width, 0)
+    csum = np.zeros((n + 1, acc_mps2.shape[1]))
+    np.cumsum(acc_mps2, axis=0, out=csum[1:])
     trailing = np.empty_like(acc_mps2)
-    trailing[1:] = (csum[idx[1:]] - csum[lo[1:]]) / (idx[1:] - lo[1:])[:, None]
     trailing[0] = acc_mps2[0]
+    head = min(width, n)  # samples 1..width-1 average everything before them
+    trailing[1:head] = csum[1:head] / np.arange(1, head)[:, None]
+    trailing[width:] = (csum[width:n] - csum[: n - width]) / width
     return acc_mps2 - trailing
 
 
