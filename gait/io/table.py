@@ -7,6 +7,7 @@ from 1 as a text editor shows them.
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Table:
     @property
     def rows(self) -> list[list[str]]:
         if self._rows is None:
-            self._rows = [line.split(self.delimiter) for line in self.lines]
+            self._rows = list(csv.reader(self.lines, delimiter=self.delimiter))  # "quoted" cells too
         return self._rows
 
     def has(self, name: str) -> bool:
@@ -156,7 +157,7 @@ def read_table(
         raise GaitError(f"{path}: no header line found (expected {what})")
     header_text = lines[header_idx]
     delim = delimiter or _guess_delimiter(header_text)
-    header = [h.strip() for h in header_text.split(delim)]
+    header = [h.strip() for h in next(csv.reader([header_text], delimiter=delim))]
     data: list[str] = []
     numbers: list[int] = []
     for i in range(header_idx + 1, len(lines)):
@@ -175,7 +176,7 @@ def _find_header(lines: list[str], header_starts: tuple[str, ...], comment_prefi
         stripped = line.strip()
         if not stripped or (comment_prefix and stripped.startswith(comment_prefix)):
             continue
-        if not header_starts or stripped.startswith(header_starts):
+        if not header_starts or stripped.lstrip('"').startswith(header_starts):
             return i
     return None
 

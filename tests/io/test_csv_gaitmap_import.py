@@ -187,3 +187,11 @@ def test_an_option_the_format_does_not_read_is_refused(tmp_path, capsys):
                  "--out", str(tmp_path / "s")]) == 2
     assert "--rate-hz applies to xsens-mt and gaitmap imports only, not csv" in capsys.readouterr().err
     assert not (tmp_path / "s").exists()
+
+
+def test_quoted_cells_are_read_as_csv_quotes(tmp_path):
+    header = ",".join(f'"{c}"' for c in CSV_HEADER.split(","))
+    path = _csv(tmp_path / "q.csv", ['"0","0","1","0","0","0","0"', '"0.01","0","1","0","0","0","9"'], header)
+    block = read_csv_sensor(path, "left_foot")
+    np.testing.assert_array_equal(block.t_s, [0.0, 0.01])
+    np.testing.assert_array_equal(block.gyr_rps[:, 2], [0.0, 9.0])
