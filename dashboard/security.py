@@ -4,8 +4,8 @@
   in a Flask ``before_request`` hook, so every route is covered:
   pages, callbacks, assets, report downloads).
 - Never debug mode: the Werkzeug debugger is a remote shell. Nothing here reads ``debug`` from anywhere.
-- Request bodies are capped (``MAX_CONTENT_LENGTH``), responses are ``Cache-Control: no-store`` and may not
-  be framed by other sites.
+- Request bodies are capped (``MAX_CONTENT_LENGTH``), responses other than the static code bundles are
+  ``Cache-Control: no-store``, and no page may be framed by other sites.
 
 Credentials come from the environment so they never appear in ``ps`` output or shell history:
 ``GAIT_DASHBOARD_USER`` plus either ``GAIT_DASHBOARD_PASSWORD_HASH`` (a Werkzeug hash, preferred; make one
@@ -32,6 +32,7 @@ USER_ENV = "GAIT_DASHBOARD_USER"
 PASSWORD_HASH_ENV = "GAIT_DASHBOARD_PASSWORD_HASH"
 PASSWORD_ENV = "GAIT_DASHBOARD_PASSWORD"
 REALM = "gait dashboard"
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,10 @@ def harden(server: Flask, credentials: Credentials | None) -> None:
 
     @server.after_request
     def _headers(response: Response) -> Response:
-        response.headers["Cache-Control"] = "no-store"
+        # Code bundles and stylesheets hold no health data: keep Dash's caching for them (re-fetching the
+        # 4.8 MB plotly.js on every page cost seconds); everything else must not be stored.
+        if not request.path.startswith(STATIC_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"

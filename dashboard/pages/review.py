@@ -110,7 +110,10 @@ def register(app, ctx) -> None:
         if not session_id:
             return None
         try:
-            _, analysis = _analysis(session_id)
+            summary, analysis = _analysis(session_id)
         except AnalysisUnavailable as exc:
             return html.P(f"Findings not available: {exc}")
-        return review_findings([analysis], [*(urgent or []), *(soon or [])])
+        flags = sorted({*(urgent or []), *(soon or [])})
+        return ctx.analyses.derived(
+            summary.path, f"findings:{flags}", lambda: review_findings([analysis], flags)
+        )

@@ -1,6 +1,7 @@
 """Safety rules: loopback by default, credentials for anything else, 401 without them, no path traversal."""
 
 import base64
+import re
 
 import pytest
 
@@ -44,6 +45,12 @@ def test_401_without_credentials_when_set(tmp_path):
     assert client.get("/", headers={"Authorization": "Basic !!notbase64"}).status_code == 401
     ok = client.get("/_dash-layout", headers=_auth("therapist", "s3cret"))
     assert ok.status_code == 200 and ok.headers["Cache-Control"] == "no-store"
+    page = client.get("/", headers=_auth("therapist", "s3cret"))
+    assert page.headers["Cache-Control"] == "no-store"
+    bundle = re.search(r'src="(/_dash-component-suites/[^"]+)"', page.get_data(as_text=True)).group(1)
+    assert client.get(bundle).status_code == 401  # code bundles too need credentials
+    cached = client.get(bundle, headers=_auth("therapist", "s3cret"))
+    assert cached.status_code == 200 and "no-store" not in cached.headers.get("Cache-Control", "")
 
 
 def test_no_debug_and_request_size_capped(tmp_path):
