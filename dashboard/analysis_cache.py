@@ -8,6 +8,7 @@ same recording at once.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -70,6 +71,17 @@ class AnalysisCache:
                 while len(self._entries) > self.max_sessions:
                     self._entries.popitem(last=False)
             return result[0]
+
+    def prefetch(self, session_dir: Path) -> threading.Thread:
+        """Analyse in the background (e.g. right after a recording is saved), so the review opens at once."""
+
+        def work():
+            with contextlib.suppress(AnalysisUnavailable):  # the review page says why when opened
+                self.get(session_dir)
+
+        thread = threading.Thread(target=work, name="analysis-prefetch", daemon=True)
+        thread.start()
+        return thread
 
     def derived(self, session_dir: Path, name: str, compute):
         """A value computed from the cached analysis (e.g. bootstrap tables), cached with it."""

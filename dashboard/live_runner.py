@@ -105,6 +105,7 @@ class AcquisitionRunner(LiveController):
         self._started = threading.Event()
         self._cal_timer: threading.Timer | None = None
         self.error: str | None = None
+        self.last_saved_dir: Path | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
     def start(self, timeout_s: float = 30.0) -> AcquisitionRunner:
@@ -208,6 +209,7 @@ class AcquisitionRunner(LiveController):
         if writer is None:
             raise ValueError("no recording is running")
         writer.close()
+        self.last_saved_dir = writer.session_dir
         return f"Recording saved: {writer.session_dir.name} ({writer.stats.packets} packets)."
 
     def calibrate(self) -> str:

@@ -69,7 +69,11 @@ def register(app, ctx_) -> None:
             if ctx.triggered_id == "live-record-start":
                 return controller.start_recording((subject or "").strip(), (condition or "").strip())
             if ctx.triggered_id == "live-record-stop":
-                return controller.stop_recording()
+                message = controller.stop_recording()
+                saved = getattr(controller, "last_saved_dir", None)
+                if saved is not None:
+                    ctx_.analyses.prefetch(saved)  # the review page is ready sooner
+                return message
             return controller.calibrate()
         except (RuntimeError, ValueError) as exc:
             return f"Not done: {exc}"
