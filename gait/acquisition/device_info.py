@@ -14,6 +14,11 @@ from bleak.uuids import normalize_uuid_str
 INFO_CHARACTERISTIC = "info"
 
 
+def speaks_diy_open_v1(profile) -> bool:
+    """Whether the profile is the DIY layout or a copy of it: it names an ``info`` characteristic."""
+    return INFO_CHARACTERISTIC in profile.gatt.characteristics
+
+
 def check_read(profile, char_uuid: str, data: bytes, placement: str) -> None:
     """Raise :class:`gait.errors.GaitError` when ``data`` read from ``info`` disagrees with ``profile``."""
     info_uuid = profile.gatt.characteristics.get(INFO_CHARACTERISTIC)
@@ -26,7 +31,7 @@ def check_read(profile, char_uuid: str, data: bytes, placement: str) -> None:
 
 def reply_problem(profile, reply: bytes) -> str | None:
     """What a ``diy_open_v1`` command reply reports as wrong (``None``: done, or not that firmware)."""
-    if INFO_CHARACTERISTIC not in profile.gatt.characteristics or len(reply) < 2 or not reply[0] & 0x80:
+    if not speaks_diy_open_v1(profile) or len(reply) < 2 or not reply[0] & 0x80:
         return None
     command, status = reply[0] & 0x7F, reply[1]
     if command == 0x04 or status == 0:  # a time ping echoes times, it has no status byte

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import struct
 
+from gait.acquisition.device_info import speaks_diy_open_v1
 from gait.decode.diy_info import encode_info
+
+__all__ = ["command_reply", "info_block", "speaks_diy_open_v1"]
 
 HEADER_BYTES = 8
 FLAGS_OFFSET = 7
@@ -24,11 +27,6 @@ COMMAND_LENGTHS = {0x00: 0, 0x01: 0, 0x02: 2, 0x03: 8, 0x04: 8, 0x05: 2}
 TIME_PING = 0x04
 SET_RATE = 0x02
 RESEND = 0x05  # optional in §2; a virtual sensor keeps no ring buffer
-
-
-def speaks_diy_open_v1(profile) -> bool:
-    """Whether the profile is the DIY layout (or a copy of it): it names an ``info`` characteristic."""
-    return "info" in profile.gatt.characteristics and profile.gatt.control is not None
 
 
 def info_block(rate_hz: float, packets: list[bytes], mtu: int) -> bytes:
