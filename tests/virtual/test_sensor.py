@@ -119,3 +119,27 @@ def test_diy_command_replies_follow_the_documented_table():
     assert command_reply(bytes.fromhex("05 07 00"), 200.0, 0) == bytes.fromhex("85 02")  # no ring buffer
     assert command_reply(bytes.fromhex("7e"), 200.0, 0) == bytes.fromhex("fe 02")  # unknown command
     assert command_reply(b"", 200.0, 0) is None
+
+
+def test_diy_time_ping_answers_on_the_packets_clock():
+    rig = build_rig({"left_foot": motion_block("left_foot", 3.0, 200.0, t0_s=7.0)},
+                    {"left_foot": "diy_open_v1"})
+    sensor = rig.sensors["left_foot"]
+    data, replies = [], []
+
+    async def main():
+        async with BleakClient(sensor.address, backend=rig.air.client_backend) as client:
+            await client.start_notify(sensor.profile.gatt.control, lambda _c, d: replies.append(bytes(d)))
+            await client.start_notify(sensor.profile.gatt.data[0], lambda _c, d: data.append(bytes(d)))
+            await client.write_gatt_char(sensor.profile.gatt.control, b"\x01", response=True)
+            await asyncio.sleep(1.5)
+            await client.write_gatt_char(sensor.profile.gatt.control, b"\x04" + bytes(8), response=True)
+            await asyncio.sleep(0.01)
+
+    run_virtual(main())
+    ping = replies[-1]
+    assert ping[:9] == b"\x84" + bytes(8) and len(ping) == 13
+    last = data[-1]
+    last_sample_us = int.from_bytes(last[2:6], "little") + (last[6] - 1) * 5000
+    assert 0 <= int.from_bytes(ping[9:13], "little") - last_sample_us < 40_000  # within one packet period
+    assert 8.4e6 < last_sample_us < 8.6e6  # device clock started at 7 s, 1.5 s of streaming
