@@ -36,3 +36,16 @@ def test_unknown_command_is_one_line_error():
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") <= 1 or "invalid choice" in proc.stderr
+
+
+
+def test_closed_pipe_ends_quietly(monkeypatch, capfd):
+    """`gait check S | head`: the reader closing the pipe is not an error worth a traceback."""
+    from gait.cli.commands import profiles
+
+    def closed_pipe(args):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(profiles, "_run", closed_pipe)
+    assert main(["profiles"]) == 1
+    assert "Traceback" not in capfd.readouterr().err
