@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bleak import BleakScanner
 from bleak.exc import BleakError
@@ -59,8 +59,6 @@ async def scan(timeout_s: float = 5.0, backend: BleBackend | None = None, profil
 async def fill_in_profiles(specs: list, backend: BleBackend | None = None, timeout_s: float = 10.0,
                            profiles: dict | None = None) -> list:
     """Give every spec without a profile the one its advertisement matches (clear errors otherwise)."""
-    from dataclasses import replace
-
     from gait.profiles import load_profiles
 
     missing = [s for s in specs if s.profile is None]
@@ -80,9 +78,8 @@ async def fill_in_profiles(specs: list, backend: BleBackend | None = None, timeo
 def _only_profile(spec, result: ScanResult | None, profiles: dict, timeout_s: float) -> str:
     where = f"{spec.placement}={spec.address}"
     if result is None:
-        raise GaitError(f"{where}: no such device seen in {timeout_s:g} s of scanning; is it on and in range?"
-                        " "
-                        "(gait scan lists what is around)")
+        raise GaitError(f"{where}: no such device seen in {timeout_s:g} s of scanning; is it on and in "
+                        "range? (gait scan lists what is around)")
     if not result.profiles:
         raise GaitError(f"{where}: device {result.name or '(no name)'} matches no firmware profile; name one "
                         f"as {where}:PROFILE (available: {', '.join(sorted(profiles))}) or add a profile "
