@@ -8,7 +8,6 @@ from gait.errors import GaitError
 from gait.io.csv_import import ACC_UNITS, GYR_UNITS, import_csv
 from gait.io.gaitmap_import import import_gaitmap
 from gait.io.session_out import check_out_dir, parse_sensor_args
-from gait.io.xsens_mt import import_xsens_mt
 
 FORMATS = ("csv", "xsens-mt", "gaitmap")
 #: Options that only one or two formats read: given with another format they would be silently ignored.
@@ -68,6 +67,8 @@ def _run(args) -> int:
     if args.format == "csv":
         meta = import_csv(files, out, acc_unit=args.acc_unit, gyr_unit=args.gyr_unit, **common)
     elif args.format == "xsens-mt":
+        from gait.io.xsens_mt import import_xsens_mt  # pulls in scipy.spatial: not on every gait start-up
+
         meta = import_xsens_mt(files, out, rate_hz=args.rate_hz, trim=not args.no_trim, **common)
     else:
         meta = import_gaitmap(files, out, rate_hz=args.rate_hz, **common)
