@@ -25,6 +25,7 @@ class SensorSync:
     tap_residual_ms: float | None = None
     jitter_ms: float | None = None
     leg_drift_ppm: float | None = None  # shank − foot drift of this leg measured from impacts
+    side_drift_ppm: float | None = None  # left − right drift measured from the step pattern (long sessions)
     warnings: list[str] = field(default_factory=list)
 
     def to_session(self, t_s: np.ndarray) -> np.ndarray:

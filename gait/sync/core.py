@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from gait.sync.clock import SensorSync, SyncReport, fit_host_clock, host_time_base
-from gait.sync.events import MIN_DRIFT_SPAN_S, detect_tap_onsets, leg_drift_ppm
+from gait.sync.events import MIN_DRIFT_SPAN_S, detect_tap_onsets, leg_drift_ppm, side_drift_ppm
 from gait.types import SampleBlock
 
 
@@ -44,7 +44,8 @@ def _fit_taps(sync: SensorSync, onsets_device: np.ndarray, taps_session: np.ndar
     resid = onsets_device - (sync.offset_s + (1.0 + sync.drift_ppm * 1e-6) * taps_session)
     sync.tap_residual_ms = round(float(np.sqrt(np.mean(resid**2)) * 1e3), 3)
     sync.tap_onsets_session_s = [round(float(x), 6) for x in sync.to_session(onsets_device)]
-    sync.method = "taps+host" if sync.method == "host-anchors" else "taps"
+    if not sync.method.startswith("taps"):
+        sync.method = "taps+host" if sync.method == "host-anchors" else "taps"
 
 
 def _detect_all(blocks, syncs, windows, margin_s):
@@ -90,6 +91,27 @@ def _refine_leg_drift(blocks, syncs, found, taps_session: np.ndarray) -> None:
             _fit_taps(syncs[name], np.concatenate(found[name]), taps_session)
             syncs[name].method += "+impacts"
             syncs[name].leg_drift_ppm = round(relative_ppm, 2)
+
+
+def _refine_side_drift(blocks, syncs, found, taps_session: np.ndarray) -> None:
+    """Split the measured left − right drift between the two legs (long recordings only), in place."""
+    if "left_foot" not in found or "right_foot" not in found:
+        return
+    on_session = {
+        n: SampleBlock(n, syncs[n].to_session(blocks[n].t_s), blocks[n].acc_mps2, blocks[n].gyr_rps)
+        for n in ("left_foot", "right_foot")
+    }
+    relative_ppm = side_drift_ppm(
+        on_session["left_foot"], on_session["right_foot"], float(taps_session.max()) + 1.0
+    )
+    if relative_ppm is None:
+        return
+    for name in found:
+        side = name.split("_")[0]
+        syncs[name].drift_ppm += (relative_ppm if side == "left" else -relative_ppm) / 2.0
+        _fit_taps(syncs[name], np.concatenate(found[name]), taps_session)
+        syncs[name].method += "+steps"
+        syncs[name].side_drift_ppm = round(relative_ppm, 2)
 
 
 def synchronize(
@@ -139,6 +161,7 @@ def synchronize(
             _fit_taps(syncs[name], np.concatenate(onsets), taps_session)
         if refine_leg_drift and np.ptp(taps_session) < MIN_DRIFT_SPAN_S:
             _refine_leg_drift(blocks, syncs, found, taps_session)
+            _refine_side_drift(blocks, syncs, found, taps_session)
     elif tap_windows:
         report_warnings.append(
             "sync taps not found in any sensor; left/right alignment rests on the clocks alone"
