@@ -1,9 +1,9 @@
 """Analysis results for the review, compare and report views, computed once per session version.
 
 ``gait.pipeline.analyze_session`` is the only source of numbers; this module only caches its
-``gait.analysis/1`` dictionary in memory, keyed by the session folder and a signature of its files (so an
-edited or re-recorded session is analysed again). One lock per session stops two tabs from analysing the
-same recording at once.
+``gait.analysis/1`` dictionary in memory (and, with a store, on disk: :mod:`dashboard.analysis_store`), keyed
+by the session folder and a signature of its files (so an edited or re-recorded session is analysed again).
+One lock per session stops two tabs from analysing the same recording at once.
 """
 
 from __future__ import annotations
@@ -44,9 +44,10 @@ def _analyze(session_dir: Path) -> tuple[dict, dict]:
 class AnalysisCache:
     """LRU of analyses (``max_sessions`` entries): the JSON dictionary and the per-stride cycle curves."""
 
-    def __init__(self, max_sessions: int = 8, analyze=_analyze):
+    def __init__(self, max_sessions: int = 8, analyze=_analyze, store=None):
         self.max_sessions = max_sessions
         self._analyze = analyze
+        self._store = store  # dashboard.analysis_store.AnalysisStore, or None for memory only
         self._entries: OrderedDict[Path, tuple[tuple, tuple[dict, dict]]] = OrderedDict()
         self._locks: dict[Path, threading.Lock] = {}
         self._guard = threading.Lock()
@@ -64,7 +65,11 @@ class AnalysisCache:
                 if hit and hit[0] == sig:
                     self._entries.move_to_end(key)
                     return hit[1][0]
-            result = self._analyze(key)
+            result = self._store.load(key, sig) if self._store is not None else None
+            if result is None:
+                result = self._analyze(key)
+                if self._store is not None:
+                    self._store.save(key, sig, *result)
             with self._guard:
                 self._entries[key] = (sig, result)
                 self._entries.move_to_end(key)

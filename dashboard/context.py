@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboard.analysis_cache import AnalysisCache
+from dashboard.analysis_store import AnalysisStore
 from dashboard.live_buffer import LiveHub
 from dashboard.session_index import SessionIndex
 
@@ -29,7 +30,7 @@ class DashboardContext:
     def __post_init__(self) -> None:
         self.recordings_dir = Path(self.recordings_dir)
         self.index = SessionIndex(self.recordings_dir)
-        self.analyses = AnalysisCache()
+        self.analyses = AnalysisCache(store=AnalysisStore(self.recordings_dir))
         from dashboard.live_sources import LiveSources  # noqa: PLC0415 - avoids an import cycle
 
         self.sources = LiveSources(self, self.ble_backend)
