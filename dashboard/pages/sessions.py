@@ -11,14 +11,23 @@ from dashboard.session_index import SessionSummary
 COLUMNS = ("Subject", "Condition", "Date (UTC)", "Duration", "Sensors", "Source", "Integrity", "")
 
 
-def _row(s: SessionSummary) -> html.Tr:
-    links = html.Span(
-        [
-            dcc.Link("Review", href=f"/review/{s.session_id}", className="gd-link"),
+def _row(s: SessionSummary, same_subject: list[str]) -> html.Tr:
+    parts = [
+        dcc.Link("Review", href=f"/review/{s.session_id}", className="gd-link"),
+        " · ",
+        dcc.Link("Replay", href=f"/replay/{s.session_id}", className="gd-link"),
+    ]
+    if len(same_subject) > 1:
+        parts += [
             " · ",
-            dcc.Link("Replay", href=f"/replay/{s.session_id}", className="gd-link"),
+            dcc.Link(
+                f"Compare {len(same_subject)}",
+                href=f"/compare?sessions={','.join(same_subject)}",
+                className="gd-link",
+                title="all sessions of this subject, oldest first",
+            ),
         ]
-    )
+    links = html.Span(parts)
     sensors = ", ".join(p.replace("_", " ") for p in s.sensors) or "none"
     return html.Tr(
         [
@@ -37,8 +46,14 @@ def _row(s: SessionSummary) -> html.Tr:
 
 
 def sessions_table(rows: list[SessionSummary]) -> html.Table:
+    by_subject: dict[str, list[str]] = {}
+    for r in sorted(rows, key=lambda r: r.created_utc):
+        by_subject.setdefault(r.subject, []).append(r.session_id)
     return html.Table(
-        [html.Thead(html.Tr([html.Th(c) for c in COLUMNS])), html.Tbody([_row(r) for r in rows])],
+        [
+            html.Thead(html.Tr([html.Th(c) for c in COLUMNS])),
+            html.Tbody([_row(r, by_subject[r.subject]) for r in rows]),
+        ],
         className="gd-table",
         id="sessions-table",
     )

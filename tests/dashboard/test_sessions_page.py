@@ -32,4 +32,6 @@ def test_sessions_list_and_search(page, serve, recordings):
     expect(rows.first).to_contain_text("shoe B")
     page.locator("#sessions-search").fill("")
     expect(rows).to_have_count(3)
+    compare = page.locator("tr[data-session='a1b2c3d4']").get_by_text("Compare 2")
+    expect(compare).to_have_attribute("href", "/compare?sessions=a1b2c3d4,sess-b")
     screenshot(page, "sessions")
