@@ -12,11 +12,9 @@ COLUMNS = ("Subject", "Condition", "Date (UTC)", "Duration", "Sensors", "Source"
 
 
 def _row(s: SessionSummary, same_subject: list[str]) -> html.Tr:
-    parts = [
-        dcc.Link("Review", href=f"/review/{s.session_id}", className="gd-link"),
-        " · ",
-        dcc.Link("Replay", href=f"/replay/{s.session_id}", className="gd-link"),
-    ]
+    parts = [dcc.Link("Review", href=f"/review/{s.session_id}", className="gd-link")]
+    if (s.path / "packets.log").is_file():  # imports and simulations hold decoded samples only
+        parts += [" · ", dcc.Link("Replay", href=f"/replay/{s.session_id}", className="gd-link")]
     if len(same_subject) > 1:
         parts += [
             " · ",
@@ -93,7 +91,7 @@ def register(app, ctx) -> None:
         shown = [r for r in rows if r.matches(search or "")]
         count = f"{len(shown)} of {len(rows)} sessions"
         if ctx.index.problems:
-            count += f" — {len(ctx.index.problems)} folders could not be read: " + "; ".join(
+            count += f" — {len(ctx.index.problems)} folder(s) could not be read: " + "; ".join(
                 ctx.index.problems[:3]
             )
         if not rows:
