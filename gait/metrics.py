@@ -9,9 +9,10 @@ metric whose inputs are missing is ``None`` and the reason is kept in ``unavaila
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
-from scipy.signal import butter, sosfiltfilt
+from scipy.signal import butter, sosfilt, sosfilt_zi
 
 from gait.kinematics import zupt_displacement_m
 
@@ -211,13 +212,37 @@ def _local(curves: SideCurves, stride: Stride) -> SideCurves:
     cut = {name: None if getattr(curves, name) is None else getattr(curves, name)[i0:i1]
            for name in ("t_s", "angles_deg", "rates_dps", "shank_ir_rate_dps", "foot_acc_global_mps2")}
     t = cut["t_s"]
-    if t.size > 30:
-        sos = butter(4, lowpass_hz(stride.next_ic_s - stride.ic_s), fs=1.0 / float(np.median(np.diff(t))),
-                     output="sos")
-        for name in ("angles_deg", "rates_dps", "shank_ir_rate_dps"):
-            if cut[name] is not None:
-                cut[name] = sosfiltfilt(sos, cut[name], axis=0)
+    names = [n for n in ("angles_deg", "rates_dps", "shank_ir_rate_dps") if cut[n] is not None]
+    if t.size > 30 and names:
+        rate_hz = round(float((t.size - 1) / (t[-1] - t[0])), 1)
+        filt = _butter_sos(lowpass_hz(stride.next_ic_s - stride.ic_s), rate_hz)
+        columns = [np.reshape(cut[n], (t.size, -1)) for n in names]
+        smooth = _zero_lag(filt, np.hstack(columns))
+        start = 0
+        for name, col in zip(names, columns, strict=True):
+            part = smooth[:, start:start + col.shape[1]]
+            cut[name] = part if cut[name].ndim == 2 else part[:, 0]
+            start += col.shape[1]
     return SideCurves(**cut, missing=curves.missing)
+
+
+@lru_cache(maxsize=16)
+def _butter_sos(cutoff_hz: float, rate_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """4th-order Butterworth low-pass and its steady-state initial conditions (cached: on one stride,
+    designing the filter costs more than running it)."""
+    sos = butter(4, min(cutoff_hz, 0.45 * rate_hz), fs=rate_hz, output="sos")
+    return sos, sosfilt_zi(sos)
+
+
+def _zero_lag(filt: tuple[np.ndarray, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Forward-backward filtering of the columns of ``x`` with odd extension at both ends: the algorithm of
+    ``scipy.signal.sosfiltfilt`` (same padding length), reusing the cached initial conditions."""
+    sos, zi = filt
+    pad = min(3 * (2 * len(sos) + 1), x.shape[0] - 1)
+    ext = np.concatenate([2 * x[0] - x[pad:0:-1], x, 2 * x[-1] - x[-2:-pad - 2:-1]])
+    y, _ = sosfilt(sos, ext, axis=0, zi=zi[:, :, None] * ext[0])
+    y, _ = sosfilt(sos, y[::-1], axis=0, zi=zi[:, :, None] * y[-1])
+    return y[::-1][pad:pad + x.shape[0]]
 
 
 def compute_stride_metrics(stride: Stride, curves: SideCurves | None) -> Stride:

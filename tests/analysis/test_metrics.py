@@ -81,3 +81,13 @@ def test_symmetry_uses_difference_for_angles_and_index_for_timing():
     assert sym["left_minus_right"] == pytest.approx(0.1)
     assert sym["symmetry_index_pct"] == pytest.approx(100 * 0.1 / 1.05)
     assert compare.symmetry("eversion_excursion_deg", [5, 6], [4, 5])["symmetry_index_pct"] is None
+
+
+def test_zero_lag_filter_equals_scipy_sosfiltfilt():
+    from scipy.signal import sosfiltfilt
+
+    from gait.metrics import _butter_sos, _zero_lag
+
+    x = np.random.default_rng(0).normal(size=(240, 7)).cumsum(axis=0)
+    filt = _butter_sos(10.0, 200.0)
+    np.testing.assert_allclose(_zero_lag(filt, x), sosfiltfilt(filt[0], x, axis=0), atol=1e-12)
