@@ -13,11 +13,13 @@ Pass module names to run a subset: ``python -m benchmarks decode events``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import os
 import platform
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -87,12 +89,18 @@ def run_module(name: str, timeout_s: float, argv: list[str] | None = None) -> di
     with tempfile.TemporaryDirectory(prefix="gait-bench-") as tmp:
         out = Path(tmp) / "result.json"
         start = time.perf_counter()
+        command = [sys.executable, "-m", "benchmarks", "--child", name, str(out), *(argv or [])]
+        # its own process group, so a timeout or Ctrl-C ends the module and whatever it started (a browser,
+        # the gaitmap venv's process) together
+        child = subprocess.Popen(command, env=env, start_new_session=True)
         try:
-            command = [sys.executable, "-m", "benchmarks", "--child", name, str(out), *(argv or [])]
-            done = subprocess.run(command, env=env, timeout=timeout_s, check=False)
-            status = "ok" if done.returncode == 0 and out.exists() else "failed"
+            status = "ok" if child.wait(timeout_s) == 0 and out.exists() else "failed"
         except subprocess.TimeoutExpired:
+            _kill_group(child)
             status = "timeout"
+        except BaseException:
+            _kill_group(child)
+            raise
         entry = {"status": status, "wall_s": round(time.perf_counter() - start, 1), "args": argv or []}
         if status == "ok":
             payload = json.loads(out.read_text(encoding="utf-8"))
@@ -101,6 +109,12 @@ def run_module(name: str, timeout_s: float, argv: list[str] | None = None) -> di
         else:
             entry["results"] = {}
     return entry
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
 
 
 def run(names: list[str], timeout_s: float = 600.0, quick: bool = True) -> dict:

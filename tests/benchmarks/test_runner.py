@@ -88,3 +88,8 @@ def test_quick_args_reach_a_main_that_takes_argv(tmp_path, monkeypatch):
     out = tmp_path / "r.json"
     runner.main(["--child", "bench_fake", str(out), "--only", "a,b"])
     assert json.loads(out.read_text())["results"]["argv"] == ["--only", "a,b"]
+
+
+def test_a_module_over_its_time_limit_is_ended_and_reported():
+    entry = runner.run_module("bench_live", timeout_s=0.3)  # still importing when the limit passes
+    assert entry["status"] == "timeout" and entry["results"] == {}
