@@ -96,6 +96,13 @@ class HubFeeder:
         self._worker.join(5)
         self._drain()
 
+    def finish(self) -> None:
+        """End of a replay: stop the worker, let the analyser finalise every complete stride, publish."""
+        self.close()
+        if self._analyzer is not None:
+            self._analyzer.flush()
+            self._publish({})
+
     # -- worker ----------------------------------------------------------------------------------------
     def _run(self) -> None:
         while not self._stop.wait(DRAIN_INTERVAL_S):
@@ -128,6 +135,7 @@ class HubFeeder:
         if snap and snap["status"] == "running" and any(snap["angles"].get(s) for s in SIDES):
             if self.hub.mode != "angles":
                 self.hub.set_mode("angles")
+                self._publish_calibration()
             self._publish_angles(snap)
         elif self.hub.mode == "rates":
             self._publish_rates(blocks)
@@ -182,11 +190,18 @@ class HubFeeder:
         """Per-sensor decoder counters (packets, samples, bad, lost) — what a replay's status cards show."""
         return {p: d.stats for p, d in self._decoders.items()}
 
-    def calibration_report(self) -> dict:
-        """Per-sensor calibration of the live analyser (empty until it has calibrated)."""
-        if self._analyzer is None or self._analyzer.snapshot()["status"] != "running":
-            return {}
-        return self._analyzer.result().calibration
+    def _publish_calibration(self) -> None:
+        """Once the analyser has calibrated: the quality per sensor (0–1) and its warnings on the page."""
+        report = self._analyzer.result().calibration
+        qualities = {p: c.get("quality") for p, c in report.items() if isinstance(c, dict)}
+        known = [q for q in qualities.values() if q is not None]
+        cal = self.hub.calibration
+        cal.state = "done"
+        cal.quality = min(known) if known else None
+        cal.message = "quality per sensor: " + ", ".join(
+            f"{p.replace('_', ' ')} {q:.2f}" for p, q in qualities.items() if q is not None
+        )
+        cal.warnings = [w for c in report.values() if isinstance(c, dict) for w in c.get("warnings", [])]
 
 
 def _default_analyzer(meta: dict):

@@ -166,7 +166,6 @@ class AcquisitionRunner(LiveController):
                 )
             )
         self.hub.set_sensors(statuses)
-        self._update_calibration_quality()
 
     # -- LiveController ----------------------------------------------------------------------------------
     @property
@@ -239,22 +238,6 @@ class AcquisitionRunner(LiveController):
             "standing window recorded; now walk: the quality per sensor and the ankle angles "
             "appear after about 15 s of walking"
         )
-
-    def _update_calibration_quality(self) -> None:
-        cal = self.hub.calibration
-        if cal.state not in ("recorded", "idle"):
-            return
-        report = self._feeder.calibration_report()
-        if not report:
-            return
-        qualities = {p: c.get("quality") for p, c in report.items() if isinstance(c, dict)}
-        known = [q for q in qualities.values() if q is not None]
-        cal.state = "done"
-        cal.quality = min(known) if known else None
-        cal.message = "per sensor: " + ", ".join(
-            f"{p.replace('_', ' ')} {q:.2f}" for p, q in qualities.items() if q is not None
-        )
-        cal.warnings = [w for c in report.values() if isinstance(c, dict) for w in c.get("warnings", [])]
 
 
 def wait_until(predicate, timeout_s: float, interval_s: float = 0.1) -> bool:

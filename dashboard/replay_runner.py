@@ -118,6 +118,7 @@ class ReplayRunner(LiveController):
                 replay(self.reader, [feeder], None, t1_s=from_s, close=False, progress=self._progress)
             self.state = "playing"
             replay(self.reader, [feeder], self.speed, t0_s=from_s, close=False, progress=self._progress)
+            feeder.finish()
             self.position_s, self.state = self.t_end_s, "finished"
         except _Stopped:
             return
