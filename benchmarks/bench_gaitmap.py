@@ -70,27 +70,28 @@ def run_gaitmap(python: Path, folder: Path) -> dict:
     return result
 
 
-def run_ours(trials: list[VoisardTrial]) -> tuple[dict[str, dict[str, np.ndarray]], float, float]:
-    """IC times per trial and side from our calibration + event detection; wall and CPU time (all trials)."""
-    ics = {}
+def run_ours(trials: list[VoisardTrial]) -> tuple[dict, float, float]:
+    """IC/TC times per trial and side from our calibration + event detection; wall and CPU time."""
+    events = {}
     start, start_cpu = time.perf_counter(), time.process_time()
     for trial in trials:
-        ics[trial.code] = {}
+        events[trial.code] = {}
         for side in SIDE_FILES:
             block = trial.blocks[f"{side}_foot"]
             cal = calibrate_segment(block)
             found = detect_side_events(side, block.t_s, foot_gyr_rps=cal.to_segment(block.gyr_rps))
-            ics[trial.code][side] = found.ic_s
-    return ics, time.perf_counter() - start, time.process_time() - start_cpu
+            events[trial.code][side] = {"ic": found.ic_s, "tc": found.tc_s}
+    return events, time.perf_counter() - start, time.process_time() - start_cpu
 
 
-def score(ic_s: dict, trials: list[VoisardTrial], exclude_uturn: bool = True) -> dict[str, EventMatch]:
-    """IC match per trial (both feet); U-turn and outside-trial events left out unless ``exclude_uturn``."""
+def score(events: dict, trials: list[VoisardTrial], kind: str = "ic", exclude_uturn: bool = True) -> dict:
+    """{trial: EventMatch} for ``kind`` ("ic"/"tc"), both feet; U-turn and outside-trial events left out."""
     out = {}
     for trial in trials:
         matches = []
         for side in SIDE_FILES:
-            detected, reference = np.asarray(ic_s[trial.code][side], float), trial.ic_ref_s[side]
+            detected = np.asarray(events[trial.code][side][kind], float)
+            reference = getattr(trial, f"{kind}_ref_s")[side]
             if exclude_uturn:
                 detected, reference = _scored(detected, trial), _scored(reference, trial)
             matches.append(match_events(detected, reference, TOLERANCE_S))
@@ -98,41 +99,52 @@ def score(ic_s: dict, trials: list[VoisardTrial], exclude_uturn: bool = True) ->
     return out
 
 
-def gaitmap_ic_s(variant: dict, grids: dict, trials: list[VoisardTrial]) -> dict[str, dict[str, np.ndarray]]:
-    """gaitmap's IC sample indices as times on each trial's clock (a failed trial counts as no detection)."""
+def gaitmap_events(variant: dict, grids: dict, trials: list[VoisardTrial]) -> dict:
+    """gaitmap's IC/TC sample indices as times on each trial's clock (a failed trial: no detection)."""
     out = {}
     for trial in trials:
         found = variant["trials"].get(trial.code)
         out[trial.code] = {}
         for side in SIDE_FILES:
             t0_s, rate_hz = grids[trial.code][side]
-            index = np.asarray(found[side]["ic"] if found else [], float)
-            out[trial.code][side] = t0_s + index / rate_hz
+            out[trial.code][side] = {
+                kind: t0_s + np.asarray(found[side][kind] if found else [], float) / rate_hz
+                for kind in ("ic", "tc")
+            }
     return out
 
 
-def summarize(name: str, ic_s: dict, trials: list[VoisardTrial], wall_s: float, cpu_s: float) -> dict:
-    """Print one table row for a pipeline and return its figures (with per-trial tp/ref/det)."""
-    per_trial = score(ic_s, trials)
-    m, every = _merge(list(per_trial.values())), _merge(list(score(ic_s, trials, False).values()))
-    bias_ms = float(np.mean(m.errors_s) * 1000) if m.errors_s.size else float("nan")
-    print(
-        f"{name:22s} {wall_s:7.2f} {cpu_s:6.2f} {m.n_true_positive:4d}/{m.n_reference:3d}/{m.n_detected:4d} "
-        f"{m.recall:6.3f} {m.precision:6.3f} {m.mae_s * 1000:5.1f} {bias_ms:+6.1f}   "
-        f"{every.n_true_positive:4d}/{every.n_reference}"
-    )
+def _figures(m: EventMatch) -> dict:
     return {
-        "wall_s": wall_s,
-        "cpu_s": cpu_s,
         "tp": m.n_true_positive,
         "reference": m.n_reference,
         "detected": m.n_detected,
         "recall": m.recall,
         "precision": m.precision,
         "mae_ms": m.mae_s * 1000,
-        "bias_ms": bias_ms,
+        "bias_ms": float(np.mean(m.errors_s) * 1000) if m.errors_s.size else float("nan"),
+    }
+
+
+def summarize(name: str, events: dict, trials: list[VoisardTrial], wall_s: float, cpu_s: float) -> dict:
+    """Print one IC table row for a pipeline and return its IC and TC figures (per-trial IC tp/ref/det)."""
+    per_trial = score(events, trials)
+    ic = _figures(_merge(list(per_trial.values())))
+    every = _merge(list(score(events, trials, exclude_uturn=False).values()))
+    tc = _figures(_merge(list(score(events, trials, "tc").values())))
+    print(
+        f"{name:22s} {wall_s:7.2f} {cpu_s:6.2f} {ic['tp']:4d}/{ic['reference']:3d}/{ic['detected']:4d} "
+        f"{ic['recall']:6.3f} {ic['precision']:6.3f} {ic['mae_ms']:5.1f} {ic['bias_ms']:+6.1f}   "
+        f"{every.n_true_positive:4d}/{every.n_reference}   TC {tc['recall']:5.3f} {tc['precision']:5.3f} "
+        f"{tc['mae_ms']:5.1f} {tc['bias_ms']:+6.1f}"
+    )
+    return {
+        "wall_s": wall_s,
+        "cpu_s": cpu_s,
+        **ic,
         "all_annotations_tp": every.n_true_positive,
         "all_annotations": every.n_reference,
+        "tc": tc,
         "per_trial": {c: [x.n_true_positive, x.n_reference, x.n_detected] for c, x in per_trial.items()},
     }
 
@@ -148,12 +160,15 @@ def print_per_trial(results: dict) -> None:
 
 def main() -> dict:
     trials = [load_trial(VOISARD, code) for code in trial_codes(VOISARD)]
-    ours_ic, ours_wall_s, ours_cpu_s = run_ours(trials)
+    ours_events, ours_wall_s, ours_cpu_s = run_ours(trials)
     print(
         f"19 Voisard trials, IC within ±{TOLERANCE_S * 1000:.0f} ms, U-turn and outside-trial events left out"
     )
-    print(f"{'pipeline':22s} {'wall s':>7s} {'CPU s':>6s} tp/ref/det  recall  prec   MAE   bias   all: tp/n")
-    results = {"ours": summarize("gait (ours)", ours_ic, trials, ours_wall_s, ours_cpu_s), "gaitmap": {}}
+    print(
+        f"{'pipeline':22s} {'wall s':>7s} {'CPU s':>6s} IC tp/ref/det recall prec   MAE   bias   all: tp/n   "
+        "TC recall prec MAE bias"
+    )
+    results = {"ours": summarize("gait (ours)", ours_events, trials, ours_wall_s, ours_cpu_s), "gaitmap": {}}
     python = bench_python()
     if python is None:
         print(f"gaitmap: not run, no benchmark venv at {BENCH_PYTHON} (run `make bench-env`)")
@@ -163,8 +178,8 @@ def main() -> dict:
         grids = export_trials(trials, Path(tmp))
         side = run_gaitmap(python, Path(tmp))
     for name, variant in side["variants"].items():
-        ic_s = gaitmap_ic_s(variant, grids, trials)
-        row = summarize(f"gaitmap align={name}", ic_s, trials, variant["wall_s"], variant["cpu_s"])
+        found = gaitmap_events(variant, grids, trials)
+        row = summarize(f"gaitmap align={name}", found, trials, variant["wall_s"], variant["cpu_s"])
         results["gaitmap"][name] = {**row, "failed_trials": variant["errors"]}
         for code, error in variant["errors"].items():
             print(f"    {code}: {error}")
