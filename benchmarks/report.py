@@ -44,10 +44,30 @@ def targets_table(report: dict) -> str:
     return "\n".join(rows)
 
 
+def gaitmap_table(report: dict) -> str:
+    """Heel strikes (IC) and toe-offs (TC) of both pipelines on the Voisard trials, if bench_gaitmap ran."""
+    res = report["benchmarks"].get("bench_gaitmap", {}).get("results", {})
+    if "ours" not in res:
+        return ""
+    header = ("| pipeline | CPU s | wall s | IC tp / ref / det | IC recall | IC precision | IC MAE ms "
+              "| IC bias ms | all annotated IC: tp | TC recall | TC precision | TC MAE ms |")
+    rows = [header, "|---|" + "---:|" * 11]
+    pipelines = {"gait (ours)": res["ours"], **{f"gaitmap, align={k}": v for k, v in res["gaitmap"].items()}}
+    for name, r in pipelines.items():
+        tc = r["tc"]
+        rows.append(f"| {name} | {r['cpu_s']:.2f} | {r['wall_s']:.2f} | {r['tp']} / {r['reference']} / "
+                    f"{r['detected']} | {r['recall']:.3f} | {r['precision']:.3f} | {r['mae_ms']:.1f} | "
+                    f"{r['bias_ms']:+.1f} | {r['all_annotations_tp']} / {r['all_annotations']} | "
+                    f"{tc['recall']:.3f} | {tc['precision']:.3f} | {tc['mae_ms']:.1f} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     report = json.loads(Path(args[0] if args else RESULTS).read_text(encoding="utf-8"))
-    print(machine_table(report["machine"]), modules_table(report), targets_table(report), sep="\n\n")
+    tables = [machine_table(report["machine"]), modules_table(report), targets_table(report),
+              gaitmap_table(report)]
+    print(*filter(None, tables), sep="\n\n")
     return 0
 
 

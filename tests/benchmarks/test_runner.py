@@ -93,3 +93,15 @@ def test_quick_args_reach_a_main_that_takes_argv(tmp_path, monkeypatch):
 def test_a_module_over_its_time_limit_is_ended_and_reported():
     entry = runner.run_module("bench_live", timeout_s=0.3)  # still importing when the limit passes
     assert entry["status"] == "timeout" and entry["results"] == {}
+
+
+def test_report_renders_the_gaitmap_comparison():
+    from benchmarks import report as md
+
+    row = {"cpu_s": 1.0, "wall_s": 2.0, "tp": 5, "reference": 6, "detected": 5, "recall": 5 / 6,
+           "precision": 1.0, "mae_ms": 9.0, "bias_ms": 3.0, "all_annotations_tp": 5, "all_annotations": 7,
+           "tc": {"recall": 1.0, "precision": 1.0, "mae_ms": 7.0}}
+    data = {"benchmarks": {"bench_gaitmap": {"results": {"ours": row, "gaitmap": {"auto": row}}}}}
+    table = md.gaitmap_table(data)
+    assert "| gait (ours) | 1.00 | 2.00 | 5 / 6 / 5 | 0.833 |" in table and "gaitmap, align=auto" in table
+    assert md.gaitmap_table({"benchmarks": {}}) == ""
