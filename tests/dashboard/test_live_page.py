@@ -108,3 +108,14 @@ def test_scan_assign_and_connect_virtual_sensors_from_the_page(page, serve, tmp_
     screenshot(page, "live-connect")
     page.locator("#live-disconnect").click()
     expect(page.locator("#live-sources-message")).to_contain_text("Sensors disconnected")
+
+
+def test_virtual_sensors_button_starts_and_stops_a_stream(tmp_path):
+    pytest.importorskip("gait.virtual", reason="virtual sensors are not installed")
+    from dashboard.live_runner import wait_until
+
+    ctx = create_app(tmp_path).gait_context
+    assert "Preparing" in ctx.sources.start_virtual()
+    assert wait_until(lambda: ctx.live.source and len(ctx.live.sensors()) == 4, 60.0), ctx.sources.status
+    assert wait_until(lambda: all(s.state == "streaming" for s in ctx.live.sensors()), 10.0)
+    assert ctx.sources.stop() == "Sensors disconnected." and not ctx.live.source
