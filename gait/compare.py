@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from gait.findings.knowledge import load_knowledge
 from gait.metrics import METRICS
 from gait.stats import N_BOOTSTRAP, difference_ci, robust_summary
 
@@ -19,29 +20,8 @@ from gait.stats import N_BOOTSTRAP, difference_ci, robust_summary
 MAX_BOOTSTRAP_VALUES = 1_000_000
 MIN_BOOTSTRAP = 400
 
-MDC_SOURCE = "biomech.md §3.5 (provisional engineering estimates [E], replace after a test-retest study)"
-ERROR_BAR_SOURCE = "biomech.md §3.4 (provisional displayed error bars [E] until own validation exists)"
-
-#: MDC per metric: (same session / same mount, re-mounted); ("pct", x) = x % of the baseline median.
-MDC = {
-    "eversion_excursion_deg": (1.5, 3.0),
-    "peak_eversion_deg": (2.0, 5.0),
-    "tibial_ir_excursion_deg": (2.0, 4.0),
-    "peak_eversion_velocity_dps": (("pct", 20.0), None),
-    "cadence_steps_per_min": (2.0, 4.0),
-    "stance_pct": (1.0, 2.0),
-}
-
-#: Measurement error bar per metric (±, units of the metric; ("pct", x) = relative).
-MEASUREMENT_ERROR = {
-    "peak_dorsiflexion_deg": 3.0,
-    "peak_eversion_deg": 5.0,
-    "eversion_excursion_deg": 2.5,
-    "tibial_ir_excursion_deg": 2.5,
-    "peak_eversion_velocity_dps": ("pct", 30.0),
-    "cadence_steps_per_min": 1.0,
-    "stance_pct": 2.0,
-}
+#: The comparison kinds used here, as the knowledge base names the mount situations.
+_MOUNT = {"same_session": "same_mount", "remounted": "remounted"}
 
 #: Metrics compared as a plain difference (angles near zero make a % index explode, biomech.md §3.1).
 _DIFFERENCE_ONLY = {m for m in METRICS if m.endswith("_deg") or m in ("ev_tir_ratio", "coupling_slope")}
@@ -52,20 +32,23 @@ def _finite(values) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
-def _resolve(spec, baseline: float) -> float | None:
+def _resolve(spec: tuple[float, bool] | None, baseline: float) -> float | None:
+    """An MDC or error bar in the metric's unit; relative specs are % of ``baseline``."""
     if spec is None:
         return None
-    if isinstance(spec, tuple):
-        return abs(baseline) * spec[1] / 100.0 if np.isfinite(baseline) else None
-    return float(spec)
+    value, relative = spec
+    if relative:
+        return abs(baseline) * value / 100.0 if np.isfinite(baseline) else None
+    return value
 
 
 def summarize(metric: str, values) -> dict:
     """n, median, q1, q3, IQR and the measurement error bar (± in the metric's unit) of one metric."""
     out = robust_summary(_finite(values))
     out["iqr"] = out["q3"] - out["q1"] if out["n"] else None
-    err = _resolve(MEASUREMENT_ERROR.get(metric), out["median"]) if out["n"] else None
-    out["error_bar"] = {"plus_minus": err, "source": ERROR_BAR_SOURCE} if err is not None else None
+    kb = load_knowledge()
+    err = _resolve(kb.error_bar_spec(metric), out["median"]) if out["n"] else None
+    out["error_bar"] = {"plus_minus": err, "source": kb.error_bars_source} if err is not None else None
     return out
 
 
@@ -96,15 +79,18 @@ def difference(metric: str, a, b, mdc_kind: str, seed: int = 0) -> dict:
     n_boot = int(np.clip(MAX_BOOTSTRAP_VALUES // max(arr_a.size, arr_b.size), MIN_BOOTSTRAP, N_BOOTSTRAP))
     enough = min(arr_a.size, arr_b.size) >= 2
     ci = difference_ci(arr_a, arr_b, n_boot=n_boot, seed=seed)[1:] if enough else None
-    specs = MDC.get(metric)
-    mdc = _resolve(specs[0 if mdc_kind == "same_session" else 1], float(np.median(arr_a))) if specs else None
+    mdc = _resolve(load_knowledge().mdc_spec(metric, _MOUNT[mdc_kind]), float(np.median(arr_a)))
     out.update(difference=diff, ci95=list(ci) if ci else None, mdc=mdc, verdict=judge(diff, ci, mdc))
     return out
 
 
 def symmetry(metric: str, left, right, seed: int = 0) -> dict:
-    """Left − right (same session, same mounts) and, for non-angle metrics, the symmetry index in %."""
-    out = difference(metric, right, left, "same_session", seed)  # median(left) − median(right)
+    """Left − right and, for non-angle metrics, the symmetry index in %.
+
+    Judged against the re-mount MDC: the two sides are measured by different sensors, each with its own
+    mounting error, so a left/right difference carries two mounts' errors even within one session.
+    """
+    out = difference(metric, right, left, "remounted", seed)  # median(left) − median(right)
     out["left_minus_right"] = out.pop("difference")
     out["n_left"], out["n_right"] = out.pop("n_b"), out.pop("n_a")
     out["symmetry_index_pct"] = None

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from gait.stats import difference_ci
 from gait.findings.knowledge import KnowledgeBase, load_knowledge
 from gait.findings.wording import render
+from gait.stats import difference_ci
 
 SIDES = ("left", "right")
 INTERPRETIVE = {"K2", "K3", "K4", "K5"}
@@ -166,8 +166,10 @@ def _conditions(kb: KnowledgeBase, analyses: list[dict], mount: str | None) -> l
 
 
 def _condition_pair(kb, metric, side, cond_a, cond_b, by_condition, mount) -> Finding:
-    pooled = [np.concatenate([stride_values(a, side, metric) for a in by_condition[c]]) for c in (cond_a, cond_b)]
-    base = {"cond_a": cond_a, "cond_b": cond_b, "side": side, "metric_label": kb.metric_label(metric)["label"]}
+    pooled = [np.concatenate([stride_values(a, side, metric) for a in by_condition[c]])
+              for c in (cond_a, cond_b)]
+    base = {"cond_a": cond_a, "cond_b": cond_b, "side": side,
+            "metric_label": kb.metric_label(metric)["label"]}
     if min(len(v) for v in pooled) < 3:
         return _finding(kb, "K5", "not_measurable", base, side=side, metric=metric)
     diff, lo, hi = difference_ci(*pooled)
@@ -197,7 +199,8 @@ def _activity(kb: KnowledgeBase, analyses: list[dict]) -> Finding:
     values = {"n_strides": len(cadence), "walking_time_s": walking_time_s,
               "cadence": float(np.median(cadence)), "error_bar": kb.error_bar(metric),
               "ref_low": ref["low"], "ref_high": ref["high"]}
-    return _finding(kb, "K9", "informational", values, metric=metric, measured={**values, "unit": "steps/min"})
+    return _finding(kb, "K9", "informational", values, metric=metric,
+                    measured={**values, "unit": "steps/min"})
 
 
 def _informational(kb: KnowledgeBase, cid: str) -> Finding:

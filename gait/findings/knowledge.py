@@ -61,6 +61,22 @@ class KnowledgeBase:
         entry = self.raw["mdc"].get(metric, {})
         return entry.get(mount)
 
+    def mdc_spec(self, metric: str, mount: str) -> tuple[float, bool] | None:
+        """``(value, relative)`` MDC for a mount situation; relative values are % of the baseline median."""
+        return _spec(self.raw["mdc"].get(metric), mount)
+
+    def error_bar_spec(self, metric: str) -> tuple[float, bool] | None:
+        """``(value, relative)`` displayed measurement error bar (±) of a metric."""
+        return _spec(self.raw["error_bars"].get(metric), "value")
+
+    @property
+    def error_bars_source(self) -> str:
+        return self.raw["error_bars_source"]
+
+    def mdc_source(self, metric: str) -> str | None:
+        entry = self.raw["mdc"].get(metric)
+        return self.references.get(entry["source"], entry["source"]) if entry else None
+
     def reference(self, metric: str) -> dict | None:
         return self.raw["reference_values"].get(metric)
 
@@ -87,6 +103,15 @@ class KnowledgeBase:
         return arts + refs
 
 
+RELATIVE_UNIT = "% of median"
+
+
+def _spec(entry: dict | None, key: str) -> tuple[float, bool] | None:
+    if not entry or entry.get(key) is None:
+        return None
+    return float(entry[key]), entry.get("unit") == RELATIVE_UNIT
+
+
 @cache
 def load_knowledge(path: Path = KB_PATH) -> KnowledgeBase:
     """Load and check the knowledge base (cached: the file is read once per process)."""
@@ -101,8 +126,10 @@ def load_knowledge(path: Path = KB_PATH) -> KnowledgeBase:
 def _check(raw: dict, path: Path) -> None:
     if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
         raise KnowledgeBaseError(f"{path}: expected 'schema: {SCHEMA}'")
-    for key in ("articles", "references", "claims", "mdc", "reference_values", "error_bars",
-                "forbidden_phrases", "statuses", "disclaimer", "red_flags", "metric_labels"):
+    required = ("articles", "references", "claims", "mdc", "reference_values", "error_bars",
+                "error_bars_source", "forbidden_phrases", "statuses", "disclaimer", "red_flags",
+                "metric_labels")
+    for key in required:
         if key not in raw:
             raise KnowledgeBaseError(f"{path}: missing top-level field '{key}'")
     for pattern in raw["forbidden_phrases"]:

@@ -1,4 +1,4 @@
-"""The knowledge base is consistent, every text in it renders cleanly, and nothing is copied from the articles."""
+"""The knowledge base is consistent and every text in it renders without forbidden wording."""
 
 import re
 import string

@@ -22,9 +22,9 @@ def _shingles(words):
 
 def _project_files():
     for path in REPO.rglob("*"):
-        if path.suffix in TEXT_SUFFIXES and path.is_file() and not SKIP_DIRS & set(path.parts):
-            if path.stat().st_size < 2_000_000:
-                yield path
+        if (path.suffix in TEXT_SUFFIXES and path.is_file() and not SKIP_DIRS & set(path.parts)
+                and path.stat().st_size < 2_000_000):
+            yield path
 
 
 def test_no_long_verbatim_overlap_with_the_articles():
