@@ -114,7 +114,7 @@ def _left_right(kb: KnowledgeBase, cid: str, analyses: list[dict]) -> list[Findi
               "side_less": "left" if latest["diff"] < 0 else "right",
               "side_more": "right" if latest["diff"] < 0 else "left",
               "n_sessions": len(per_session), "n_sessions_flagged": len(flagged)}
-    side = values["side_less"] if status != "no_detectable_difference" else None
+    side = values["side_less"]  # the side with the smaller value, whatever the verdict
     measured = {**values, "per_session": per_session, "unit": "deg"}
     return [_finding(kb, cid, status, values, side=side, metric=metric, measured=measured)]
 

@@ -93,13 +93,28 @@ def compare_results(results: list[AnalysisResult]) -> list[dict]:
     return out
 
 
-def analysis_document(results: list[AnalysisResult]) -> dict:
-    """One result → its analysis dict; several → ``{"schema", "analyses": [...], "comparisons": [...]}``."""
-    if len(results) == 1:
-        return results[0].to_dict()
+def analysis_document(results: list[AnalysisResult], red_flags: dict[str, bool] | None = None,
+                      mount: str | None = None) -> dict:
+    """One result → its analysis dict; several → ``{"schema", "analyses": [...], "comparisons": [...]}``.
+
+    Findings (``gait.findings``) are attached: each analysis gets its single-session findings; a document of
+    several sessions also gets the findings over all of them (second-session confirmations, condition
+    comparisons with the given ``mount`` situation). Ticked ``red_flags`` withhold interpretive findings.
+    """
+    docs = [r.to_dict() for r in results]
+    for doc in docs:
+        doc["findings"] = _findings([doc], red_flags, mount)
+    if len(docs) == 1:
+        return docs[0]
     return {"schema": SCHEMA_ID, "software_version": __version__,
-            "analyses": [r.to_dict() for r in results], "comparisons": compare_results(results),
-            "findings": []}
+            "analyses": docs, "comparisons": compare_results(results),
+            "findings": _findings(docs, red_flags, mount)}
+
+
+def _findings(docs: list[dict], red_flags: dict[str, bool] | None, mount: str | None) -> list[dict]:
+    from gait.findings.engine import findings_for
+
+    return [f.to_dict() for f in findings_for(docs, red_flags=red_flags, mount=mount)]
 
 
 def validate_document(doc: dict) -> None:

@@ -21,6 +21,9 @@ def register(subparsers) -> None:
     p.add_argument("--csv", type=Path, metavar="FILE", help="write the per-stride CSV here")
     p.add_argument("--estimator", default="vqf", metavar="NAME",
                    help="orientation estimator (default vqf; see gait.orientation.available_estimators())")
+    p.add_argument("--same-mount", action="store_true",
+                   help="the sensors stayed on between the sessions (e.g. an insole change): condition "
+                        "comparisons in the findings use the smaller same-mount MDC")
     p.set_defaults(run=_run)
 
 
@@ -37,7 +40,10 @@ def _run(args) -> int:
         results.append(analyze_session(session, estimator=args.estimator, progress=True))
     for result in results:
         print("\n".join(format_summary(result)))
-    doc = analysis_document(results)
+    doc = analysis_document(results, mount="same_mount" if args.same_mount else None)
+    for finding in doc["findings"]:
+        if finding["status"] not in ("informational", "not_measurable"):
+            print(f"finding {finding['claim']} ({finding['status_label']}): {finding['text']}")
     if args.json:
         write_json(doc, args.json)
         print(f"wrote {args.json}")
