@@ -5,6 +5,12 @@ few small numpy calls (:mod:`gait.decode.scalar`); :meth:`PacketDecoder.feed_man
 :func:`decode_packets` (a whole recording) use the vectorised :mod:`gait.decode.layout`. The state carried
 between calls (last sequence number, unwrapped clock, unfinished stream bytes) makes any chunking, and either
 path, give identical samples and counts; the tests check exactly that, on valid and mutated packets.
+
+Sample times within a frame follow the *configured* output rate (``rate_hz``; the profile's nominal rate when
+not given), because profiles with a device clock stamp only one sample per frame. A decoder told a lower rate
+than the sensor streams at (e.g. built without session.json's ``rate_hz``) spaces the samples too far, so each
+frame's samples overlap the next frame's; both paths count such frames in ``stats.overlapping_frames`` with
+the same rule (:func:`_overlaps`) instead of passing the scrambled times on silently.
 """
 
 from __future__ import annotations
@@ -35,7 +41,9 @@ class DecodeStats:
     ``packets`` notifications fed; ``ok``/``bad`` frames decoded/rejected (in stream framing a run of
     skipped junk bytes counts as one bad); ``reasons`` why; ``lost_packets`` inferred from sequence gaps
     (always 0 for profiles without a sequence number); ``seq_restarts`` times the sequence number jumped
-    backwards (device reboot); ``skipped_bytes`` junk bytes in stream framing.
+    backwards (device reboot); ``skipped_bytes`` junk bytes in stream framing; ``overlapping_frames``
+    device-timed frames whose first sample is not after the previous frame's last one (see :func:`_overlaps`):
+    the configured ``rate_hz`` is lower than the sensor's, or the device clock jumped back.
     """
 
     packets: int = 0
@@ -46,12 +54,14 @@ class DecodeStats:
     lost_packets: int = 0
     seq_restarts: int = 0
     skipped_bytes: int = 0
+    overlapping_frames: int = 0
 
     def as_dict(self) -> dict:
         return {
             "packets": self.packets, "ok": self.ok, "bad": self.bad, "reasons": dict(self.reasons),
             "samples": self.samples, "lost_packets": self.lost_packets,
             "seq_restarts": self.seq_restarts, "skipped_bytes": self.skipped_bytes,
+            "overlapping_frames": self.overlapping_frames,
         }
 
 
@@ -89,6 +99,7 @@ class PacketDecoder:
         self._prev_seq: int | None = None
         self._prev_raw: int | None = None
         self._ticks = 0
+        self._last_t_s: float | None = None  # device time of the last sample decoded (overlap check)
 
     @property
     def clock(self) -> str:
@@ -148,13 +159,24 @@ class PacketDecoder:
             return None
         self.stats.ok += 1
         self.stats.samples += n
-        tm = self.profile.timing
-        t = None
-        if tm.source == "device":
-            k, period_s = np.arange(n), 1.0 / self.rate_hz
-            t_frame = self._frame_time_one(header[tm.field])
-            t = t_frame + k * period_s if tm.anchor == "first" else t_frame - (n - 1 - k) * period_s
+        t = self._device_times_one(header, n) if self.profile.timing.source == "device" else None
         return _Frame(n, acc, gyr, mag, t)
+
+    def _device_times_one(self, header: dict, n: int) -> np.ndarray:
+        """One frame's sample times from its clock field; counts an overlap with the previous frame."""
+        tm = self.profile.timing
+        k, period_s = np.arange(n), 1.0 / self.rate_hz
+        t_frame = self._frame_time_one(header[tm.field])
+        span_s = (n - 1) * period_s  # first_s and last_s equal t[0] and t[-1] bit for bit
+        if tm.anchor == "first":
+            t, first_s, last_s = t_frame + k * period_s, t_frame, t_frame + span_s
+        else:
+            t, first_s, last_s = t_frame - (n - 1 - k) * period_s, t_frame - span_s, t_frame
+        if n:
+            if self._last_t_s is not None and _overlaps(first_s - self._last_t_s, period_s):
+                self.stats.overlapping_frames += 1
+            self._last_t_s = last_s
+        return t
 
     def _sequence_one(self, header: dict) -> bool:
         wrap = self.profile.sequence_wrap
@@ -182,6 +204,20 @@ class PacketDecoder:
         return self._ticks * self.profile.timing.tick_s
 
     # ---- vectorised steps ----------------------------------------------------------------------------
+    def _count_overlaps(self, t: np.ndarray, n: np.ndarray, period_s: float) -> None:
+        """Count frames overlapping their predecessor (:func:`_overlaps`), across calls as well."""
+        ends = (np.cumsum(n) - 1)[n > 0]  # last sample of each non-empty frame
+        if ends.size == 0:
+            return
+        first = t[ends - n[n > 0] + 1]
+        prev_last = t[ends[:-1]]
+        if self._last_t_s is not None:
+            prev_last = np.concatenate(([self._last_t_s], prev_last))
+        else:
+            first = first[1:]
+        self.stats.overlapping_frames += int(np.count_nonzero(_overlaps(first - prev_last, period_s)))
+        self._last_t_s = float(t[-1])
+
     def _cut_stream(self, chunks: Sequence[bytes]) -> tuple[Parsed, np.ndarray]:
         cut = self._framer.feed(b"".join(chunks))
         ends = np.cumsum(np.fromiter(map(len, chunks), dtype=np.int64, count=len(chunks)))
@@ -258,6 +294,7 @@ class PacketDecoder:
                 t = t_frame + k * period_s
             else:
                 t = t_frame - (np.repeat(n, n) - 1 - k) * period_s
+            self._count_overlaps(t, n, period_s)
         else:  # host arrival: the packet's last sample arrived at host time; earlier ones one period apart
             pk = np.repeat(frame_packet, n)
             if self._framer is None:  # one frame per packet
@@ -266,6 +303,13 @@ class PacketDecoder:
                 after = np.searchsorted(pk, pk, side="right") - 1 - np.arange(total)
             t = host[pk] - after * period_s
         return SampleBlock(self.sensor, t, acc, gyr, mag, clock=self.clock)
+
+
+def _overlaps(gap_s, period_s: float):
+    """Whether a frame overlaps the previous one (float or array): ``gap_s`` from the previous frame's last
+    sample to this frame's first. Nominally one period; half a period leaves room for clock rounding (1 ms
+    ticks at 208 Hz jitter by ±1 ms against 4.8 ms), while a rate set too low by half gives ≈ −30 ms."""
+    return gap_s < 0.5 * period_s
 
 
 def _shortest_step(step, wrap: int):
