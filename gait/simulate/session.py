@@ -12,18 +12,15 @@ Layout (documented in ``docs/walker.md``)::
 from __future__ import annotations
 
 import json
-import uuid
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from gait import __version__
 from gait.errors import GaitError
 from gait.io.session_out import check_out_dir as check_import_out_dir
-from gait.recording.metadata import write_metadata
+from gait.recording.metadata import new_metadata, write_metadata
 from gait.recording.samples import write_samples
 from gait.simulate.truth import Truth
 from gait.types import SampleBlock
@@ -106,19 +103,11 @@ def write_session(result, out_dir, *, subject: str = "SIM-001", overwrite: bool 
         sensors = [{"placement": p, "profile": "simulated", "address": None, "n_samples": len(b),
                     "rate_hz": result.rate_hz, "magnetometer": b.mag_uT is not None,
                     "device_clock": result.truth.clock[p]} for p, b in result.blocks.items()]
-        key = f"{result.scenario}-{result.seed}-{result.rate_hz}-{result.parameters.get('duration_s')}"
-        meta = {
-            "id": uuid.uuid5(uuid.NAMESPACE_URL, f"gait-sim:{key}:{uuid.uuid4()}").hex[:12],
-            "subject": subject,
-            "condition": result.parameters.get("condition", result.scenario),
-            "notes": notes or f"synthetic walker, scenario {result.scenario}, seed {result.seed}",
-            "created_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "software_version": __version__,
-            "source": "simulated",
-            "sensors": sensors,
-            "calibration": result.truth.windows,
-            "simulation": result.parameters,
-        }
+        meta = new_metadata(
+            "simulated", subject=subject, sensors=sensors, calibration=result.truth.windows,
+            condition=result.parameters.get("condition", result.scenario),
+            notes=notes or f"synthetic walker, scenario {result.scenario}, seed {result.seed}",
+            simulation=result.parameters)
         return write_metadata(out_dir, meta)
     except OSError as exc:
         raise GaitError(f"{out_dir}: writing the session failed ({exc.strerror or exc})") from None
