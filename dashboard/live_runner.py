@@ -14,8 +14,6 @@ import contextlib
 import re
 import threading
 import time
-import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 
 from dashboard.live_buffer import LiveController, LiveHub, SensorStatus
@@ -188,10 +186,10 @@ class AcquisitionRunner(LiveController):
         check_subject(subject, condition)
         if self._switch.writer is not None:
             raise ValueError("a recording is already running; stop it first")
+        from gait.recording.metadata import new_session_dir  # noqa: PLC0415
         from gait.recording.writer import SessionWriter  # noqa: PLC0415
 
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        folder = self.recordings_dir / f"{stamp}-{uuid.uuid4().hex[:8]}"
+        folder = new_session_dir(self.recordings_dir)
         meta = {
             "subject": subject,
             "condition": condition,

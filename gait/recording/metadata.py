@@ -28,6 +28,16 @@ def new_metadata(source: str, **fields) -> dict:
             "software_version": __version__, "source": source, "sensors": [], "calibration": [], **fields}
 
 
+def new_session_dir(root: Path) -> Path:
+    """A fresh folder for a new recording under ``root``: UTC time plus a random suffix.
+
+    Subject and condition stay out of the path on purpose (health data: paths end up in logs, backups and
+    screenshots); they live in ``session.json``.
+    """
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return Path(root) / f"{stamp}-{uuid.uuid4().hex[:8]}"
+
+
 def write_metadata(session_dir: Path, meta: dict) -> Path:
     """Write ``session.json`` atomically (temp file + ``os.replace``) so a crash never leaves half a file."""
     session_dir = Path(session_dir)

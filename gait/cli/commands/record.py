@@ -11,10 +11,10 @@ import asyncio
 import re
 import sys
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from gait.errors import GaitError
+from gait.recording.metadata import new_session_dir
 
 _OCTET = re.compile(r"^[0-9A-Fa-f]{2}$")
 #: Virtual sensors hold this much more signal than recorded, for the time connecting takes.
@@ -76,7 +76,7 @@ def _run(args) -> int:
         raise GaitError("--drops and --fast only apply to --virtual recordings")
     if not args.standing >= 0:
         raise GaitError(f"--standing {args.standing:g}: expected 0 (no standing window) or more seconds")
-    out = args.out or _default_out(args.subject, args.condition)
+    out = args.out or new_session_dir(Path("recordings"))
     metadata = {"subject": args.subject, "condition": args.condition, "notes": args.notes}
     if args.virtual:
         coro_factory, runner = _virtual(args, out, metadata)
@@ -134,12 +134,6 @@ def _virtual(args, out: Path, metadata: dict):
         return await record(plan, rig.backend, on_status=printer)
 
     return main, (run_virtual if args.fast else asyncio.run)
-
-
-def _default_out(subject: str, condition: str) -> Path:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{subject}-{condition}")
-    return Path("recordings") / f"{safe}-{stamp}"
 
 
 class _StatusPrinter:
