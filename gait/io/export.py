@@ -64,20 +64,9 @@ def samples_table(blocks: dict[str, SampleBlock]):
 
 def stride_records(result) -> list[dict]:
     """Typed per-stride rows (the ``gait analyze --csv`` columns; None = not available)."""
-    from gait.pipeline.result import CSV_FIELDS
+    from gait.pipeline.result import stride_rows
 
-    rows, count = [], {}
-    for stride in result.strides:
-        count[stride.side] = count.get(stride.side, 0) + 1
-        row = stride.to_dict()
-        row.update(
-            session_id=result.session.get("id"),
-            subject=result.session.get("subject"),
-            condition=result.session.get("condition"),
-            stride_index=count[stride.side],
-        )
-        rows.append({k: _plain(row.get(k)) for k in CSV_FIELDS})
-    return rows
+    return [{k: _plain(v) for k, v in row.items()} for row in stride_rows(result)]
 
 
 def _plain(value):

@@ -129,16 +129,21 @@ def write_json(doc: dict, path: Path) -> None:
     Path(path).write_text(json.dumps(doc, indent=1, allow_nan=False) + "\n", encoding="utf-8")
 
 
-def csv_rows(result: AnalysisResult) -> list[dict]:
-    """One row per stride (CSV_FIELDS); None → empty cell."""
+def stride_rows(result: AnalysisResult) -> list[dict]:
+    """One typed row per stride with the CSV_FIELDS columns (None = not available)."""
     rows, count = [], dict.fromkeys(SIDES, 0)
     for stride in result.strides:
         count[stride.side] += 1
         row = stride.to_dict()
         row.update(session_id=result.session.get("id"), subject=result.session.get("subject"),
                    condition=result.session.get("condition"), stride_index=count[stride.side])
-        rows.append({k: _cell(row.get(k)) for k in CSV_FIELDS})
+        rows.append({k: row.get(k) for k in CSV_FIELDS})
     return rows
+
+
+def csv_rows(result: AnalysisResult) -> list[dict]:
+    """:func:`stride_rows` as CSV cells (None → empty cell)."""
+    return [{k: _cell(v) for k, v in row.items()} for row in stride_rows(result)]
 
 
 def _cell(value):
