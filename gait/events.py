@@ -199,10 +199,15 @@ def detect_shuffle_contacts(t_s: np.ndarray, gyr_rps: np.ndarray, mid_swing_s: n
     return np.asarray(contacts, float)
 
 
+def _span(t_s: np.ndarray, t0_s: float, t1_s: float) -> slice:
+    """Samples with t0 ≤ t ≤ t1 of a sorted time base, as a slice (per-stride cost independent of length)."""
+    return slice(int(np.searchsorted(t_s, t0_s, side="left")), int(np.searchsorted(t_s, t1_s, side="right")))
+
+
 def mid_stance_s(t_s: np.ndarray, gyr_rps: np.ndarray, ic_s: float, tc_s: float) -> float:
     """Centre of the ``MID_STANCE_WINDOW_S`` window with the lowest angular-rate norm in [IC, TC]."""
-    inside = (t_s >= ic_s) & (t_s <= tc_s)
-    if inside.sum() < 3:
+    inside = _span(t_s, ic_s, tc_s)  # t_s is sorted: a slice, not a mask over the whole recording
+    if inside.stop - inside.start < 3:
         return np.nan
     t_in, norm = t_s[inside], np.linalg.norm(gyr_rps[inside], axis=1)
     rate_hz = 1.0 / np.median(np.diff(t_in))
@@ -221,16 +226,28 @@ def heading_change_deg(
     is compared; without, the segment-frame rate about Y (up) is integrated, which is close enough to tell a
     turn (tens of degrees) from straight walking (a few degrees).
     """
-    i0, i1 = np.searchsorted(t_s, [t0_s, t1_s])
-    i1 = min(i1, len(t_s) - 1)
-    if i1 <= i0:
-        return np.nan
+    return float(heading_changes_deg(t_s, gyr_rps, np.array([t0_s]), np.array([t1_s]), q_wxyz)[0])
+
+
+def heading_changes_deg(
+    t_s: np.ndarray, gyr_rps: np.ndarray, t0_s: np.ndarray, t1_s: np.ndarray, q_wxyz: np.ndarray | None = None
+) -> np.ndarray:
+    """:func:`heading_change_deg` for many intervals at once (one SciPy call for all of them)."""
+    i0, i1 = np.searchsorted(t_s, t0_s), np.minimum(np.searchsorted(t_s, t1_s), len(t_s) - 1)
+    out = np.full(len(i0), np.nan)
+    ok = i1 > i0
+    if not ok.any():
+        return out
     if q_wxyz is not None:
-        fwd = Rotation.from_quat(q_wxyz[[i0, i1]], scalar_first=True).apply([1.0, 0.0, 0.0])
-        yaw = np.arctan2(-fwd[:, 2], fwd[:, 0])
-        return float(np.degrees(np.angle(np.exp(1j * (yaw[1] - yaw[0])))))
-    seg = slice(i0, i1 + 1)
-    return float(np.degrees(np.trapezoid(gyr_rps[seg, 1], t_s[seg])))
+        ends = np.column_stack([i0[ok], i1[ok]])
+        fwd = Rotation.from_quat(q_wxyz[ends.ravel()], scalar_first=True).apply([1.0, 0.0, 0.0])
+        yaw = np.arctan2(-fwd[:, 2], fwd[:, 0]).reshape(-1, 2)
+        out[ok] = np.degrees(np.angle(np.exp(1j * (yaw[:, 1] - yaw[:, 0]))))
+        return out
+    for k in np.flatnonzero(ok):
+        seg = slice(i0[k], i1[k] + 1)
+        out[k] = np.degrees(np.trapezoid(gyr_rps[seg, 1], t_s[seg]))
+    return out
 
 
 def build_strides(
@@ -245,20 +262,21 @@ def build_strides(
 
     A stride with a shuffle contact (``detect_shuffle_contacts``) inside is two steps, not one stride.
     """
-    strides = []
-    for j in range(len(found.ic_s) - 1):
-        ic, tc, nxt = found.ic_s[j], found.tc_s[j + 1], found.ic_s[j + 1]
-        if not (np.isfinite(ic) and np.isfinite(tc) and np.isfinite(nxt) and ic < tc < nxt):
-            continue
-        stride = StrideEvents(
+    ic, tc, nxt = found.ic_s[:-1], found.tc_s[1:], found.ic_s[1:]
+    with np.errstate(invalid="ignore"):
+        keep = np.flatnonzero(np.isfinite(ic) & np.isfinite(tc) & np.isfinite(nxt) & (ic < tc) & (tc < nxt))
+    turned = heading_changes_deg(t_s, gyr_rps, ic[keep], nxt[keep], q_wxyz)
+    strides = [
+        StrideEvents(
             side=side,
-            ic_s=float(ic),
-            tc_s=float(tc),
-            next_ic_s=float(nxt),
-            mid_stance_s=mid_stance_s(t_s, gyr_rps, ic, tc),
-            heading_change_deg=heading_change_deg(t_s, gyr_rps, ic, nxt, q_wxyz),
+            ic_s=float(ic[j]),
+            tc_s=float(tc[j]),
+            next_ic_s=float(nxt[j]),
+            mid_stance_s=mid_stance_s(t_s, gyr_rps, ic[j], tc[j]),
+            heading_change_deg=float(turned[k]),
         )
-        strides.append(stride)
+        for k, j in enumerate(keep)
+    ]
     _mark_exclusions(strides, t_s, np.array([]) if shuffle_ic_s is None else np.asarray(shuffle_ic_s))
     return strides
 
@@ -271,9 +289,10 @@ def _mark_exclusions(strides: list[StrideEvents], t_s: np.ndarray, shuffle_ic_s:
             s.exclude("non-steady: a shuffle step inside the stride")
         if abs(s.heading_change_deg) > TURN_DEG:
             s.exclude(f"turn: heading changed {s.heading_change_deg:+.0f} deg in the stride")
-        inside = (t_s[:-1] >= s.ic_s) & (t_s[1:] <= s.next_ic_s)
-        if inside.any() and gaps[inside].max() > MAX_GAP_S:
-            s.exclude(f"data gap of {gaps[inside].max() * 1000:.0f} ms in the stride")
+        span = _span(t_s, s.ic_s, s.next_ic_s)  # gaps between consecutive samples both inside the stride
+        inside = gaps[span.start : max(span.start, span.stop - 1)]
+        if inside.size and inside.max() > MAX_GAP_S:
+            s.exclude(f"data gap of {inside.max() * 1000:.0f} ms in the stride")
     times = np.array([s.stride_time_s for s in strides if s.valid])
     if times.size < 3:
         return
