@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gait.kinematics import ankle_angles_deg, heading_deg, quat_multiply
+from gait.kinematics import ankle_angles_deg, heading_deg
+from gait.orientation.quaternion import quat_multiply
 
 #: Length of the blocks over which the drift of the relative heading is estimated (biomech.md §2.4: ≥ 5–10 s).
 DRIFT_BLOCK_S = 8.0
@@ -66,12 +67,13 @@ def hinge_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, iteratio
         costs = [np.sum(ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
                         ** 2) for d in grid]
         start_deg = float(grid[int(np.argmin(costs))])
-    delta = start_deg
+    delta, n = start_deg, len(q_foot_wxyz)
+    shank2, foot2 = np.concatenate([q_shank_wxyz, q_shank_wxyz]), np.concatenate([q_foot_wxyz, q_foot_wxyz])
     for _ in range(iterations):
-        r0, r1 = (
-            ankle_angles_deg(q_shank_wxyz, rotate_about_vertical(q_foot_wxyz, d), "right")[:, 1:]
-            for d in (delta, delta + _STEP_DEG)
-        )
+        # the residuals at δ and δ + step in one evaluation (short blocks: the per-call cost dominates)
+        turned = rotate_about_vertical(foot2, np.repeat([delta, delta + _STEP_DEG], n))
+        both = ankle_angles_deg(shank2, turned, "right")[:, 1:]
+        r0, r1 = both[:n], both[n:]
         jac = (r1 - r0) / _STEP_DEG
         denom = float(np.sum(jac * jac))
         if denom <= 0.0:
@@ -168,8 +170,8 @@ def correct_relative_heading(
         if walk_start_s is None:
             walk_start_s = float(t_s[standing_mask][-1])
     start = float(t_s[0]) if walk_start_s is None else walk_start_s
-    base = heading.standing_deg or 0.0
+    aligned = rotate_about_vertical(q_foot_wxyz, heading.standing_deg or 0.0)
     for b0, b1 in block_edges(start, float(t_s[-1]), block_s):
         sel = slice(int(np.searchsorted(t_s, b0)), int(np.searchsorted(t_s, b1)))  # [b0, b1)
-        heading.add_block(t_s[sel], q_shank_wxyz[sel], rotate_about_vertical(q_foot_wxyz[sel], base))
+        heading.add_block(t_s[sel], q_shank_wxyz[sel], aligned[sel])
     return rotate_about_vertical(q_foot_wxyz, heading.offset_deg(t_s)), heading

@@ -10,10 +10,10 @@ positive value means the same anatomical motion on both sides (``docs/convention
 from __future__ import annotations
 
 import numpy as np
-from scipy.integrate import cumulative_trapezoid
 from scipy.spatial.transform import Rotation
 
 from gait.conventions import GRAVITY_GLOBAL_MPS2, SIDES
+from gait.orientation.quaternion import cross3, quat_conjugate, quat_multiply, quat_rotate
 
 
 def side_sign(side: str) -> float:
@@ -26,30 +26,6 @@ def side_sign(side: str) -> float:
 def rotation(q_wxyz: np.ndarray) -> Rotation:
     """SciPy rotation from scalar-first quaternions (N, 4)."""
     return Rotation.from_quat(np.asarray(q_wxyz, dtype=float), scalar_first=True)
-
-
-# Plain-numpy quaternion helpers: on long recordings SciPy's Rotation products cost ~10x more than this.
-def quat_multiply(p_wxyz: np.ndarray, q_wxyz: np.ndarray) -> np.ndarray:
-    """Hamilton product p ⊗ q of scalar-first quaternions (broadcasting (N, 4) / (4,))."""
-    pw, px, py, pz = np.moveaxis(np.asarray(p_wxyz, float), -1, 0)
-    qw, qx, qy, qz = np.moveaxis(np.asarray(q_wxyz, float), -1, 0)
-    return np.stack([pw * qw - px * qx - py * qy - pz * qz,
-                     pw * qx + px * qw + py * qz - pz * qy,
-                     pw * qy - px * qz + py * qw + pz * qx,
-                     pw * qz + px * qy - py * qx + pz * qw], axis=-1)
-
-
-def quat_conjugate(q_wxyz: np.ndarray) -> np.ndarray:
-    """Inverse of unit quaternions."""
-    return np.asarray(q_wxyz, float) * [1.0, -1.0, -1.0, -1.0]
-
-
-def quat_rotate(q_wxyz: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Rotate vectors ``v`` (N, 3) or (3,) by unit quaternions (N, 4): v + 2w(u×v) + 2u×(u×v)."""
-    q = np.asarray(q_wxyz, float)
-    w, u = q[..., :1], q[..., 1:]
-    t = 2.0 * np.cross(u, v)
-    return v + w * t + np.cross(u, t)
 
 
 def ankle_angles_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, side: str) -> np.ndarray:
@@ -74,7 +50,7 @@ def joint_axes(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> tuple[np.nd
     """JCS axes in the global frame: e1 = shank Z, e2 = floating axis (unit), e3 = foot Y; each (N, 3)."""
     e1 = quat_rotate(q_shank_wxyz, np.array([0.0, 0.0, 1.0]))
     e3 = quat_rotate(q_foot_wxyz, np.array([0.0, 1.0, 0.0]))
-    e2 = np.cross(e3, e1)
+    e2 = cross3(e3, e1)
     e2 /= np.linalg.norm(e2, axis=1, keepdims=True)
     return e1, e2, e3
 
@@ -155,6 +131,7 @@ def zupt_displacement_m(t_s: np.ndarray, acc_global_mps2: np.ndarray, t0_s: floa
     if i0 <= 0 and t_s[0] > t0_s or i1 - i0 < 3 or t_s[-1] < t1_s:
         return np.full(3, np.nan)
     t, acc = t_s[i0:i1], acc_global_mps2[i0:i1]
-    vel = cumulative_trapezoid(acc, t, axis=0, initial=0.0)
+    vel = np.zeros_like(acc)  # cumulative trapezoid from rest (scipy's formula, without its per-call checks)
+    np.cumsum(np.diff(t)[:, None] * (acc[1:] + acc[:-1]) / 2.0, axis=0, out=vel[1:])
     vel -= np.outer((t - t[0]) / (t[-1] - t[0]), vel[-1])
     return np.trapezoid(vel, t, axis=0)

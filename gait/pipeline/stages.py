@@ -16,11 +16,10 @@ from gait.kinematics import (
     ankle_angles_deg,
     ankle_rates_dps,
     free_acceleration_mps2,
-    quat_multiply,
     shank_vertical_rate_dps,
 )
 from gait.metrics import SideCurves, Stride
-from gait.orientation.frames import ENU_TO_ISB
+from gait.orientation.frames import segment_orientation_isb
 from gait.types import SampleBlock
 
 
@@ -65,12 +64,10 @@ def segment_motion(q_sensor_enu_wxyz: np.ndarray, acc_mps2: np.ndarray, gyr_rps:
                    sensor_to_segment: Rotation) -> SegmentMotion:
     """Sensor orientation (ENU) + calibration → segment orientation (ISB) and segment-frame gyr/acc.
 
-    ``R_GB = ENU_TO_ISB · R_ES · R_BSᵀ`` as :func:`gait.orientation.frames.segment_orientation_isb` defines
-    it, composed with plain-numpy quaternion products (SciPy's are the bottleneck on hour-long data).
+    The orientation is :func:`gait.orientation.frames.segment_orientation_isb` (``R_GB = ENU_TO_ISB · R_ES ·
+    R_BSᵀ``), the one definition the orientation stage and the pipeline share.
     """
-    q_enu_to_isb = ENU_TO_ISB.as_quat(scalar_first=True)
-    q_segment_to_sensor = sensor_to_segment.inv().as_quat(scalar_first=True)
-    q_gb = quat_multiply(quat_multiply(q_enu_to_isb, q_sensor_enu_wxyz), q_segment_to_sensor)
+    q_gb = segment_orientation_isb(q_sensor_enu_wxyz, sensor_to_segment)
     return SegmentMotion(
         q_wxyz=q_gb,
         gyr_rps=sensor_to_segment.apply(gyr_rps),

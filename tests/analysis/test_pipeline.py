@@ -82,17 +82,20 @@ def test_validation_row_with_oracle_sync_and_events():
 
 
 def test_segment_motion_matches_the_orientation_stage_definition():
+    """The numpy composition the pipeline runs equals SciPy's R_GB = ENU_TO_ISB · R_ES · R_BSᵀ."""
     from scipy.spatial.transform import Rotation
 
-    from gait.orientation.frames import segment_orientation_isb
+    from gait.orientation.frames import ENU_TO_ISB
     from gait.pipeline.stages import segment_motion
 
     rng = np.random.default_rng(0)
-    q = Rotation.random(50, random_state=1).as_quat(scalar_first=True)
+    r_es = Rotation.random(50, random_state=1)
     mount = Rotation.random(random_state=2)
-    got = segment_motion(q, rng.normal(size=(50, 3)), rng.normal(size=(50, 3)), mount).q_wxyz
-    want = segment_orientation_isb(q, mount)
-    assert np.allclose(np.abs(np.sum(got * want, axis=1)), 1.0, atol=1e-12)
+    gyr, acc = rng.normal(size=(50, 3)), rng.normal(size=(50, 3))
+    got = segment_motion(r_es.as_quat(scalar_first=True), acc, gyr, mount)
+    want = (ENU_TO_ISB * r_es * mount.inv()).as_quat(scalar_first=True)
+    assert np.allclose(np.abs(np.sum(got.q_wxyz * want, axis=1)), 1.0, atol=1e-12)
+    assert np.allclose(got.gyr_rps, mount.apply(gyr)) and np.allclose(got.acc_mps2, mount.apply(acc))
 
 
 def test_without_session_windows_the_standing_found_by_calibration_sets_zero(sim):

@@ -37,3 +37,17 @@ def test_initial_heading_alignment_only_turns_about_the_vertical():
     up_before = Rotation.from_quat(quat, scalar_first=True).inv().apply([0, 0, 1])
     up_after = Rotation.from_quat(aligned, scalar_first=True).inv().apply([0, 0, 1])
     assert np.allclose(up_before, up_after)
+
+
+def test_quaternion_helpers_agree_with_scipy():
+    from gait.orientation.quaternion import cross3, quat_conjugate, quat_multiply, quat_rotate
+
+    p, q = Rotation.random(20, random_state=3), Rotation.random(20, random_state=4)
+    qp, qq = p.as_quat(scalar_first=True), q.as_quat(scalar_first=True)
+    prod = quat_multiply(qp, qq)
+    assert np.allclose(np.abs(np.sum(prod * (p * q).as_quat(scalar_first=True), axis=1)), 1.0, atol=1e-12)
+    assert np.allclose(quat_multiply(qp, qq[0]), quat_multiply(qp, np.tile(qq[0], (20, 1))))
+    v = np.random.default_rng(5).normal(size=(20, 3))
+    assert np.allclose(quat_rotate(qp, v), p.apply(v))
+    assert np.allclose(quat_rotate(quat_conjugate(qp), v), p.inv().apply(v))
+    assert np.allclose(cross3(v, v[::-1]), np.cross(v, v[::-1]))
