@@ -8,6 +8,7 @@ metric whose inputs are missing is ``None`` and the reason is kept in ``unavaila
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -94,7 +95,7 @@ class Stride:
 
 def _clean(value: float | None) -> float | None:
     """JSON-safe float: NaN/inf become None."""
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return None
     return float(value)
 

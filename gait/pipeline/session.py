@@ -7,6 +7,7 @@ the same :class:`SessionPlan`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -47,9 +48,10 @@ class SessionPlan:
             if len(wins) == 2 and min(w[1] for w in wins) - max(w[0] for w in wins) >= MIN_STANDING_S:
                 self.detected_standing_s[side] = (max(w[0] for w in wins), min(w[1] for w in wins))
 
-    @property
+    @cached_property
     def rate_hz(self) -> float:
-        """Analysis rate: the median of the sensors' rates, rounded to 0.1 Hz."""
+        """Analysis rate: the median of the sensors' rates, rounded to 0.1 Hz (computed once: every stage
+        asks, and each block's rate is a median over all its samples)."""
         return round(float(np.median([b.rate_hz for b in self.blocks.values()])), 1)
 
     @property
