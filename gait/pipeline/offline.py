@@ -16,7 +16,7 @@ import numpy as np
 from gait.calibration import CalibrationError, calibrate_segment
 from gait.conventions import SIDES, placement
 from gait.heading import correct_relative_heading
-from gait.metrics import SIGNAL_METRICS, SideCurves, compute_stride_metrics
+from gait.metrics import SIGNAL_METRICS, SideCurves, compute_strides_metrics
 from gait.orientation import ImuSeries, get_estimator
 from gait.pipeline.events_adapter import detect_side_strides, strides_from_events
 from gait.pipeline.result import AnalysisResult
@@ -87,8 +87,8 @@ def analyze_plan(plan: SessionPlan, estimator: str = DEFAULT_ESTIMATOR, progress
             if why:
                 warnings.append(f"{side}: no strides ({why})")
         has_standing = plan.reference_standing_s(side) is not None
-        strides.extend(apply_reference_policy(compute_stride_metrics(s, curves[side]), has_standing)
-                       for s in side_strides)
+        strides.extend(apply_reference_policy(s, has_standing)
+                       for s in compute_strides_metrics(side_strides, curves[side]))
     strides.sort(key=lambda s: (s.ic_s, s.side))
     warnings.extend(plausibility_warnings(strides, curves))
     return AnalysisResult(
