@@ -131,7 +131,8 @@ def zupt_displacement_m(t_s: np.ndarray, acc_global_mps2: np.ndarray, t0_s: floa
     if i0 <= 0 and t_s[0] > t0_s or i1 - i0 < 3 or t_s[-1] < t1_s:
         return np.full(3, np.nan)
     t, acc = t_s[i0:i1], acc_global_mps2[i0:i1]
-    vel = np.zeros_like(acc)  # cumulative trapezoid from rest (scipy's formula, without its per-call checks)
-    np.cumsum(np.diff(t)[:, None] * (acc[1:] + acc[:-1]) / 2.0, axis=0, out=vel[1:])
+    dt = np.diff(t)[:, None]  # trapezoids written out (scipy's and numpy's formulas, without per-call checks)
+    vel = np.zeros_like(acc)
+    np.cumsum(dt * (acc[1:] + acc[:-1]) / 2.0, axis=0, out=vel[1:])
     vel -= np.outer((t - t[0]) / (t[-1] - t[0]), vel[-1])
-    return np.trapezoid(vel, t, axis=0)
+    return np.add.reduce(dt * (vel[1:] + vel[:-1]) / 2.0, axis=0)

@@ -55,9 +55,10 @@ def grid_indices(t_start_s: float, t_end_s: float, rate_hz: float) -> np.ndarray
 
 def resample(block: SampleBlock, t_grid_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Linear interpolation of acc and gyr onto ``t_grid_s`` (inside the block's time span)."""
-    acc = np.column_stack([np.interp(t_grid_s, block.t_s, block.acc_mps2[:, k]) for k in range(3)])
-    gyr = np.column_stack([np.interp(t_grid_s, block.t_s, block.gyr_rps[:, k]) for k in range(3)])
-    return acc, gyr
+    def columns(values: np.ndarray) -> np.ndarray:  # interp reads contiguous columns faster than strided ones
+        return np.column_stack([np.interp(t_grid_s, block.t_s, c) for c in np.ascontiguousarray(values.T)])
+
+    return columns(block.acc_mps2), columns(block.gyr_rps)
 
 
 def segment_motion(q_sensor_enu_wxyz: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray,
