@@ -24,6 +24,7 @@ data gap and strides far from the median duration are kept but marked invalid wi
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -210,7 +211,7 @@ def mid_stance_s(t_s: np.ndarray, gyr_rps: np.ndarray, ic_s: float, tc_s: float)
     if inside.stop - inside.start < 3:
         return np.nan
     t_in, norm = t_s[inside], np.linalg.norm(gyr_rps[inside], axis=1)
-    rate_hz = 1.0 / np.median(np.diff(t_in))
+    rate_hz = 1.0 / statistics.median(np.diff(t_in).tolist())  # = np.median, ~10x less overhead per stride
     width = max(1, min(len(norm), int(round(MID_STANCE_WINDOW_S * rate_hz))))
     energy = np.convolve(norm, np.ones(width) / width, mode="valid")
     k = int(np.argmin(energy))
