@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from gait.orientation.quaternion import quat_multiply
+from gait.orientation.quaternion import quat_sandwich
 
 #: v_isb = ENU_TO_ISB.apply(v_enu)
 ENU_TO_ISB = Rotation.from_rotvec([-np.pi / 2, 0.0, 0.0])
@@ -41,11 +41,11 @@ def segment_orientation_isb(quat_sensor_enu_wxyz: np.ndarray, sensor_to_segment:
     """Segment→ISB-global quaternions (wxyz): ``R_GB = ENU_TO_ISB · R_ES · R_BSᵀ``.
 
     ``sensor_to_segment`` is ``SegmentCalibration.rotation`` (``v_segment = R_BS · v_sensor``). Composed
-    with plain-numpy quaternion products: this runs on every sample of hour-long recordings, where SciPy's
-    ``Rotation`` products were a bottleneck (a test checks both give the same rotation).
+    in plain numpy (:func:`gait.orientation.quaternion.quat_sandwich`): this runs on every sample of
+    hour-long recordings, where SciPy's ``Rotation`` products were a bottleneck (tests check both agree).
     """
     q_segment_to_sensor = sensor_to_segment.inv().as_quat(scalar_first=True)
-    return quat_multiply(quat_multiply(_Q_ENU_TO_ISB, quat_sensor_enu_wxyz), q_segment_to_sensor)
+    return quat_sandwich(_Q_ENU_TO_ISB, quat_sensor_enu_wxyz, q_segment_to_sensor)
 
 
 def heading_offset_rad(from_wxyz: np.ndarray, to_wxyz: np.ndarray) -> float:
