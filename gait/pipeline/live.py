@@ -9,8 +9,16 @@ it depends on is known (the heading reference needs four 8 s drift blocks, so th
 dashboard (ring buffer of α β γ per side, strides, cadence). With ``estimator="vqf-online"`` a replay
 reproduces ``analyze_plan(..., "vqf-online")``.
 
-Limits: without calibration windows in the metadata it only calibrates at ``flush()``; processing advances
-with the slowest sensor, so a sensor that stops sending holds the analysis back until ``flush()``.
+Cadence and stride count need only the gait events, not the heading, so the snapshot also carries
+**provisional** strides (IC → next IC) as soon as events are detectable: before the full calibration
+(standing + 15 s of walking) a provisional one on the standing window and the first :data:`EARLY_WALK_S`
+of walking rotates the gyroscopes into the segment frame for event detection only; afterwards the
+provisional strides are those detected but not yet finalised. They are display values (``live_*`` keys):
+``strides()``/``result()`` hold only finalised strides, which stay exactly those of the offline path.
+
+Limits: without calibration windows in the metadata it only calibrates at ``flush()`` (and has no
+provisional strides); processing advances with the slowest sensor, so a sensor that stops sending holds
+the analysis back until ``flush()``.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import threading
 
 import numpy as np
 
+from gait.calibration import CalibrationError, calibrate_segment, still_mask
 from gait.conventions import SIDES, placement
 from gait.heading import (
     DRIFT_BLOCK_S,
@@ -49,6 +58,11 @@ EVENT_MARGIN_S = 3.0  # strides closer than this to the window edges wait for mo
 RING_S = 10.0  # seconds of angle curves kept for the dashboard
 _FIELDS = ("q_wxyz", "gyr_rps", "acc_mps2")
 TRIM_CHUNK_S = 20.0  # buffers are trimmed once this much data before the oldest needed sample piles up
+EARLY_WALK_S = 4.0  # walking after the standing window before the provisional (events-only) calibration
+EARLY_RETRY_S = 1.0  # a sensor whose provisional calibration failed is retried after this much more data
+EARLY_MOVING_S = 3.0  # ...and needs this much motion in the walking so far (taps, shuffling are not gait)
+EARLY_LEAD_S = 1.0  # provisional event detection starts this long before the walking window
+CADENCE_STRIDES = 10  # live cadence: median over the last this many valid strides of a side
 
 
 class LiveAnalyzer:
@@ -67,6 +81,9 @@ class LiveAnalyzer:
         self._cal: dict = {}
         self._heading: dict[str, RelativeHeading] = {}
         self._strides: dict[str, list[Stride]] = {s: [] for s in SIDES}
+        self._provisional: dict[str, list[Stride]] = {s: [] for s in SIDES}  # detected, not finalised
+        self._early_rot: dict = {}  # sensor -> provisional sensor→segment rotation (events only)
+        self._early_retry_s = -np.inf
         self._last_update_s = -np.inf
         self.warnings: list[str] = []
 
@@ -146,6 +163,7 @@ class LiveAnalyzer:
         plan = SessionPlan(meta=self.meta, blocks=blocks)
         end = plan.calibration_end_s
         if not final and (end is None or t_avail < end):
+            self._early_events(plan, t_avail)
             return False
         self._k_next = int(grid_indices(plan.t_start_s, plan.t_end_s, self.rate_hz)[0])
         for name, block in blocks.items():
@@ -157,6 +175,42 @@ class LiveAnalyzer:
         plan.adopt_detected_standing([cal for cal, _ in self._streams.values()])
         self._plan = plan
         return True
+
+    def _early_events(self, plan: SessionPlan, t_avail: float) -> None:
+        """Provisional strides before the full calibration, from gyroscopes rotated by a provisional one."""
+        walk = plan.calibration_walk_window_s
+        if walk is None or t_avail < walk[0] + EARLY_WALK_S:
+            return
+        t = grid_indices(max(plan.t_start_s, walk[0] - EARLY_LEAD_S), t_avail, self.rate_hz) / self.rate_hz
+        if t.size < 2:
+            return  # the sensors' data do not overlap yet
+        if len(self._early_rot) < len(plan.blocks) and t_avail >= self._early_retry_s:
+            self._early_retry_s = t_avail + EARLY_RETRY_S
+            self._early_calibrate(plan, (walk[0], t_avail))
+        motion = {name: SegmentMotion(None, rot.apply(resample(plan.blocks[name], t)[1]), None)
+                  for name, rot in self._early_rot.items()}
+        for side in SIDES:
+            shank, foot = motion.get(placement(side, "shank")), motion.get(placement(side, "foot"))
+            if shank is not None or foot is not None:
+                strides, _ = detect_side_strides(side, t, foot, shank)
+                self._provisional[side] = _pending(strides, [], -np.inf, float(t[-1]))
+
+    def _early_calibrate(self, plan: SessionPlan, walking_s: tuple[float, float]) -> None:
+        """Sensor→segment rotations from the standing window and the walking so far (events only)."""
+        for name, block in plan.blocks.items():
+            if name in self._early_rot:
+                continue
+            t = grid_indices(plan.t_start_s, walking_s[1], self.rate_hz) / self.rate_hz
+            acc, gyr = resample(block, t)
+            w = t >= walking_s[0]
+            if np.count_nonzero(~still_mask(t[w], acc[w], gyr[w])) < EARLY_MOVING_S * self.rate_hz:
+                continue  # the mediolateral axis of a few taps is not the walking one: wait for steps
+            try:
+                cal = calibrate_segment(SampleBlock(name, t, acc, gyr, None, "session"),
+                                        plan.standing_window_s, walking_s, plan.functional_window_s)
+            except (CalibrationError, ValueError):
+                continue  # not enough (clean) walking yet: retried with more data
+            self._early_rot[name] = cal.rotation
 
     def _extend(self, t_avail: float) -> None:
         k_next = self._k_next
@@ -222,6 +276,7 @@ class LiveAnalyzer:
             ready = final or s.next_mid_stance_s is not None  # stride length needs the next mid-stance
             if s.ic_s > last_ic + 1e-6 and s.ic_s >= first and s.next_ic_s <= limit and ready:
                 done.append(self._finalise(side, s))
+        self._provisional[side] = _pending(strides, done, first, t_end)
 
     def _finalise(self, side: str, stride: Stride) -> Stride:
         shank, foot = self._pair(side)
@@ -244,17 +299,26 @@ class LiveAnalyzer:
             return sorted((s for side in SIDES for s in self._strides[side]), key=lambda s: (s.ic_s, s.side))
 
     def snapshot(self) -> dict:
-        """Thread-safe view for the dashboard: status, last RING_S s of α β γ per side, strides, cadence."""
+        """Thread-safe view for the dashboard: status, last RING_S s of α β γ per side, strides, cadence.
+
+        ``strides``/``cadence_steps_per_min`` count finalised strides only (full metrics); ``live_strides``/
+        ``live_cadence_steps_per_min`` add the provisional ones (``provisional_strides``: [IC, next IC] s).
+        """
         with self._lock:
             out = {"t_s": float(self._t[-1]) if self._t.size else None,
                    "status": "running" if self._plan is not None else "waiting for calibration data",
-                   "angles": {}, "strides": {}, "cadence_steps_per_min": {}}
+                   "angles": {}, "strides": {}, "cadence_steps_per_min": {}, "live_strides": {},
+                   "live_cadence_steps_per_min": {}, "provisional_strides": {}}
             for side in SIDES:
-                strides = self._strides[side]
-                valid = [s for s in strides[-10:] if s.valid]
+                strides, pending = self._strides[side], self._provisional[side]
+                valid = [s for s in strides[-CADENCE_STRIDES:] if s.valid]
                 out["strides"][side] = len(strides)
                 out["cadence_steps_per_min"][side] = (
                     float(np.median([s.metrics["cadence_steps_per_min"] for s in valid])) if valid else None)
+                out["live_strides"][side] = len(strides) + len(pending)
+                recent = (strides + pending)[-CADENCE_STRIDES:]
+                out["live_cadence_steps_per_min"][side] = _cadence_steps_per_min(recent)
+                out["provisional_strides"][side] = [[s.ic_s, s.next_ic_s] for s in pending]
                 out["angles"][side] = self._ring(side)
             return out
 
@@ -279,3 +343,15 @@ class LiveAnalyzer:
             settings={"estimator": self.estimator, "rate_hz": self.rate_hz, "mode": "live"},
             warnings=list(self.warnings))
 
+
+def _pending(strides: list[Stride], done: list[Stride], first_s: float, t_end_s: float) -> list[Stride]:
+    """Detected strides after the last finalised one whose next IC is far enough from the data's end."""
+    last_ic = done[-1].ic_s if done else -np.inf
+    return [s for s in strides
+            if s.ic_s > last_ic + 1e-6 and s.ic_s >= first_s and s.next_ic_s <= t_end_s - END_MARGIN_S]
+
+
+def _cadence_steps_per_min(strides: list[Stride]) -> float | None:
+    """Two steps per stride over the median valid stride time (as the per-stride metric), None if none."""
+    times = [s.next_ic_s - s.ic_s for s in strides if s.valid]
+    return 120.0 / float(np.median(times)) if times else None
