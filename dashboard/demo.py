@@ -3,7 +3,8 @@
 The synthetic walker stands still for its first 10 s, then taps and walks; the demo plays the therapist:
 it starts a recording for subject ``DEMO-001`` and runs the guided standing calibration at once, then lets
 the virtual person walk. At the end the recording is closed, so the session appears on the sessions page
-and can be reviewed.
+and can be reviewed. The progress lines show the live stride count and cadence, which are provisional
+(steps detected, full metrics pending) for the first half-minute of walking.
 """
 
 from __future__ import annotations
@@ -105,13 +106,16 @@ def _stream_for(duration_s: float, runner: AcquisitionRunner) -> None:
     next_line = 0.0
     while (left := end - time.monotonic()) > 0:
         if time.monotonic() >= next_line:
-            hub = runner.hub
-            strides = sum(hub.stride_count.values())
-            _say(
-                f"{runner.now_s:5.1f} s  plots: {hub.mode}  strides {strides}  calib. {hub.calibration.state}"
-            )
+            _status(runner)
             next_line = time.monotonic() + 5.0
         time.sleep(min(0.5, left))
+    _status(runner)
+
+
+def _status(runner: AcquisitionRunner) -> None:
+    """Progress line: plot mode, live strides and cadence (provisional until metrics arrive), calibration."""
+    hub = runner.hub
+    _say(f"{runner.now_s:5.1f} s  plots: {hub.mode}  {hub.gait_line()}  calib. {hub.calibration.state}")
 
 
 def _session_id(app, session_dir: Path | None) -> str | None:

@@ -127,6 +127,8 @@ class LiveHub:
         self._sensors: dict[str, SensorStatus] = {}
         self.cadence_steps_per_min: float | None = None
         self.stride_count: dict[str, int] = dict.fromkeys(SIDES, 0)
+        #: of ``stride_count``, the strides whose full metrics are computed (the rest are provisional)
+        self.final_stride_count: dict[str, int] = dict.fromkeys(SIDES, 0)
         self.calibration = CalibrationStatus()
         self.controller: LiveController = LiveController()
         self.source = ""
@@ -145,6 +147,7 @@ class LiveHub:
             self._sensors = {}
             self.cadence_steps_per_min = None
             self.stride_count = dict.fromkeys(SIDES, 0)
+            self.final_stride_count = dict.fromkeys(SIDES, 0)
             self.calibration = CalibrationStatus()
         self.set_mode("rates")
 
@@ -182,7 +185,28 @@ class LiveHub:
         with self._lock:
             return list(self._sensors.values())
 
-    def set_gait(self, cadence_steps_per_min: float | None, stride_count: dict[str, int]) -> None:
+    def set_gait(
+        self,
+        cadence_steps_per_min: float | None,
+        stride_count: dict[str, int],
+        final_stride_count: dict[str, int] | None = None,
+    ) -> None:
+        """Live cadence and strides per side; ``final_stride_count`` (default: all) have full metrics."""
+        final = stride_count if final_stride_count is None else final_stride_count
         with self._lock:
             self.cadence_steps_per_min = cadence_steps_per_min
             self.stride_count = {side: int(stride_count.get(side, 0)) for side in SIDES}
+            self.final_stride_count = {side: int(final.get(side, 0)) for side in SIDES}
+
+    @property
+    def gait_provisional(self) -> bool:
+        """True while some counted strides are provisional (events only, metrics still pending)."""
+        return any(self.stride_count[s] > self.final_stride_count[s] for s in SIDES)
+
+    def gait_line(self) -> str:
+        """One line for status output: live stride count and cadence, labelled when provisional."""
+        strides, final = sum(self.stride_count.values()), sum(self.final_stride_count.values())
+        cadence = self.cadence_steps_per_min
+        shown = "—" if cadence is None else f"{cadence:.0f} steps/min"
+        label = f" (live; {final} with full metrics)" if self.gait_provisional else ""
+        return f"strides {strides}{label}  cadence {shown}"

@@ -7,7 +7,9 @@ session (host receive) clock and feeds :class:`gait.pipeline.live.LiveAnalyzer`.
 
 Until the analyser has calibrated (standing window, then ~15 s of walking) no ankle angle exists, so the
 plots show each sensor's angular-rate magnitude instead — real data that tells the therapist every sensor
-moves — and switch to α β γ once the analyser runs.
+moves — and switch to α β γ once the analyser runs. Stride count and cadence come from the analyser's
+provisional (events-only) strides, a few seconds into walking; the hub also keeps how many of them already
+have full metrics, so the page can label the rest as provisional.
 """
 
 from __future__ import annotations
@@ -139,6 +141,8 @@ class HubFeeder:
             self._publish_angles(snap)
         elif self.hub.mode == "rates":
             self._publish_rates(blocks)
+        if snap:
+            self._publish_gait(snap)
 
     def _publish_angles(self, snap: dict) -> None:
         for side in SIDES:
@@ -154,8 +158,16 @@ class HubFeeder:
             )
             self.hub.push(side, t_s[new], values)
             self._last_angle_t[side] = float(t_s[new][-1])
-        cadence = [c for c in snap["cadence_steps_per_min"].values() if c is not None]
-        self.hub.set_gait(float(np.mean(cadence)) if cadence else None, snap["strides"])
+
+    def _publish_gait(self, snap: dict) -> None:
+        """Live (provisional + final) stride count and cadence, and how many strides are final."""
+        per_side = snap.get("live_cadence_steps_per_min", snap["cadence_steps_per_min"])
+        cadence = [c for c in per_side.values() if c is not None]
+        self.hub.set_gait(
+            float(np.mean(cadence)) if cadence else None,
+            snap.get("live_strides", snap["strides"]),
+            snap["strides"],
+        )
 
     def _publish_rates(self, blocks: dict[str, SampleBlock]) -> None:
         """Angular-rate magnitude of shank and foot per side, on a common 10 ms grid, up to the time both

@@ -2,7 +2,8 @@
 
 The views are :mod:`dashboard.components.live_view` fed by the acquisition runner behind ``ctx.live``; this
 page adds the recording and calibration controls, which act through the hub's controller (a page without
-a runner says "nothing is streaming" instead of pretending).
+a runner says "nothing is streaming" instead of pretending). Under the cadence and stride cards a note says
+whether those numbers are still provisional (steps detected, full per-stride metrics pending).
 """
 
 from __future__ import annotations
@@ -15,6 +16,25 @@ from dashboard.components.sensor_picker import register_sensor_panel, sensor_pan
 from dashboard.components.shell import page_title
 
 NO_SENSORS = "No sensors are streaming: scan for BLE sensors or use virtual sensors below."
+
+
+def gait_note(hub) -> str:
+    """How final the cadence and stride cards are (they count provisional, events-only strides too)."""
+    if not hub.active:
+        return ""
+    total, final = sum(hub.stride_count.values()), sum(hub.final_stride_count.values())
+    if total == 0:
+        return (
+            "Cadence and strides: waiting for the standing calibration and the first steps "
+            "(they appear a few seconds into walking)."
+        )
+    if hub.gait_provisional:
+        return (
+            f"Cadence and strides are live, provisional values from the detected steps: {final} of "
+            f"{total} strides have full metrics so far (those wait for the heading reference, about "
+            "half a minute of walking). The review page shows the final values."
+        )
+    return f"Cadence and strides: all {total} strides have full metrics."
 
 
 def _recording_controls() -> html.Div:
@@ -39,7 +59,13 @@ def layout(ctx_, query: dict, **_):
         [
             html.Div(page_title("Live walking test", hub.source or NO_SENSORS), id="live-title"),
             sensor_panel(),
-            live_view("live", hub, controls=_recording_controls()),
+            live_view(
+                "live",
+                hub,
+                controls=html.Div(
+                    [html.Div(id="live-gait-note", className="gd-muted"), _recording_controls()]
+                ),
+            ),
         ]
     )
 
@@ -53,6 +79,10 @@ def register(app, ctx_) -> None:
     def _title(_):
         status = f" — {ctx_.sources.status}" if ctx_.sources.status and not hub.source else ""
         return page_title("Live walking test", (hub.source or NO_SENSORS) + status)
+
+    @app.callback(Output("live-gait-note", "children"), Input("live-tick", "n_intervals"))
+    def _gait_note(_):
+        return gait_note(hub)
 
     @app.callback(
         Output("live-action-message", "children"),
