@@ -13,7 +13,7 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from gait.conventions import GRAVITY_GLOBAL_MPS2, SIDES
-from gait.orientation.quaternion import cross3, quat_conjugate, quat_multiply, quat_rotate
+from gait.orientation.quaternion import cross3, quat_axis, quat_conjugate, quat_multiply, quat_rotate
 
 
 def side_sign(side: str) -> float:
@@ -49,8 +49,8 @@ def ankle_angles_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, side: st
 
 def joint_axes(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> tuple[np.ndarray, ...]:
     """JCS axes in the global frame: e1 = shank Z, e2 = floating axis (unit), e3 = foot Y; each (N, 3)."""
-    e1 = quat_rotate(q_shank_wxyz, np.array([0.0, 0.0, 1.0]))
-    e3 = quat_rotate(q_foot_wxyz, np.array([0.0, 1.0, 0.0]))
+    e1 = quat_axis(q_shank_wxyz, 2)
+    e3 = quat_axis(q_foot_wxyz, 1)
     e2 = cross3(e3, e1)
     e2 /= np.linalg.norm(e2, axis=1, keepdims=True)
     return e1, e2, e3
@@ -111,7 +111,7 @@ def heading_deg(q_wxyz: np.ndarray) -> np.ndarray:
 
     Unwrapped so that turns accumulate; used for turn detection and heading checks.
     """
-    x_global = quat_rotate(q_wxyz, np.array([1.0, 0.0, 0.0]))
+    x_global = quat_axis(q_wxyz, 0)
     return np.degrees(np.unwrap(np.arctan2(-x_global[:, 2], x_global[:, 0])))
 
 

@@ -55,3 +55,19 @@ def quat_sandwich(p_wxyz: np.ndarray, q_wxyz: np.ndarray, r_wxyz: np.ndarray) ->
     """
     basis = quat_multiply(quat_multiply(p_wxyz, np.eye(4)), r_wxyz)
     return np.asarray(q_wxyz, float) @ basis
+
+
+def quat_axis(q_wxyz: np.ndarray, axis: int) -> np.ndarray:
+    """The rotated basis vector ``axis`` (0 x, 1 y, 2 z) of unit quaternions (N, 4): a rotation-matrix column,
+    i.e. :func:`quat_rotate` of a unit vector at a third of the cost."""
+    q = np.asarray(q_wxyz, float)
+    w, x, y, z = q[..., 0], q[..., 1], q[..., 2], q[..., 3]
+    if axis == 0:
+        columns = (1 - 2 * (y * y + z * z), 2 * (x * y + w * z), 2 * (x * z - w * y))
+    elif axis == 1:
+        columns = (2 * (x * y - w * z), 1 - 2 * (x * x + z * z), 2 * (y * z + w * x))
+    else:
+        columns = (2 * (x * z + w * y), 2 * (y * z - w * x), 1 - 2 * (x * x + y * y))
+    out = np.empty(q.shape[:-1] + (3,))
+    out[..., 0], out[..., 1], out[..., 2] = columns
+    return out

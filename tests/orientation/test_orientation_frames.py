@@ -40,7 +40,14 @@ def test_initial_heading_alignment_only_turns_about_the_vertical():
 
 
 def test_quaternion_helpers_agree_with_scipy():
-    from gait.orientation.quaternion import cross3, quat_conjugate, quat_multiply, quat_rotate, quat_sandwich
+    from gait.orientation.quaternion import (
+        cross3,
+        quat_axis,
+        quat_conjugate,
+        quat_multiply,
+        quat_rotate,
+        quat_sandwich,
+    )
 
     p, q = Rotation.random(20, random_state=3), Rotation.random(20, random_state=4)
     qp, qq = p.as_quat(scalar_first=True), q.as_quat(scalar_first=True)
@@ -51,6 +58,8 @@ def test_quaternion_helpers_agree_with_scipy():
     assert np.allclose(quat_rotate(qp, v), p.apply(v))
     assert np.allclose(quat_rotate(quat_conjugate(qp), v), p.inv().apply(v))
     assert np.allclose(cross3(v, v[::-1]), np.cross(v, v[::-1]))
+    for axis in range(3):
+        assert np.allclose(quat_axis(qp, axis), p.as_matrix()[:, :, axis])
     r = Rotation.random(random_state=6)
     sandwich = quat_sandwich(qq[0], qp, r.as_quat(scalar_first=True))
     want = (q[0] * p * r).as_quat(scalar_first=True)
