@@ -106,10 +106,16 @@ def replay_analyzer(reader) -> tuple[object, Callable[[SampleBlock], None]]:
 
 
 def analysis_line(snapshot: dict) -> str:
-    """Cadence and stride counts per side from ``LiveAnalyzer.snapshot()``."""
+    """Cadence and stride counts per side from ``LiveAnalyzer.snapshot()``.
+
+    Shows the live counts (provisional strides included: they appear seconds into walking) and how many
+    strides already have their full metrics.
+    """
     parts = []
-    for side in sorted(snapshot.get("strides", {})):
-        cadence = snapshot["cadence_steps_per_min"].get(side)
+    live = snapshot.get("live_strides") or snapshot.get("strides", {})
+    for side in sorted(live):
+        cadence = (snapshot.get("live_cadence_steps_per_min") or snapshot["cadence_steps_per_min"]).get(side)
         shown = "n/a" if cadence is None else f"{cadence:.0f} steps/min"
-        parts.append(f"{side}: {snapshot['strides'][side]} strides, cadence {shown}")
+        final = snapshot.get("strides", {}).get(side, 0)
+        parts.append(f"{side}: {live[side]} strides ({final} with full metrics), cadence {shown}")
     return f"live analysis ({snapshot.get('status', '?')}): " + "; ".join(parts)

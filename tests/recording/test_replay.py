@@ -132,7 +132,7 @@ def test_cli_replay_runs_the_live_analyser_on_a_sample_session(capsys):
     session = Path(__file__).resolve().parents[2] / "recordings" / "SYN01-barefoot"
     assert run_command(replay_cmd, ["replay", str(session), "--speed", "max"]) == 0
     line = capsys.readouterr().out.splitlines()[-1]
-    found = re.findall(r"(\w+): (\d+) strides, cadence (\d+) steps/min", line)
+    found = re.findall(r"(\w+): (\d+) strides \(\d+ with full metrics\), cadence (\d+) steps/min", line)
     assert [side for side, _, _ in found] == ["left", "right"], line
     for _, strides, cadence in found:  # the walker: 45 s, ~28 strides per side at 114 steps/min
         assert int(strides) >= 20 and 105 <= int(cadence) <= 125
