@@ -18,6 +18,7 @@ from scipy.spatial.transform import Rotation, Slerp
 from gait.calibration import calibrate_sensors
 from gait.orientation import ImuSeries, get_estimator, segment_orientation_isb
 from gait.simulate import simulate
+from gait.simulate.session import on_session_clock
 from gait.sync import synchronize
 
 SCENARIOS = ("normal", "running", "turns")
@@ -65,8 +66,7 @@ def _inclination_rmse_deg(synced: dict, cals: dict, truth) -> dict[str, tuple[fl
 def _sync_errors_ms(sim, synced) -> dict[str, np.ndarray]:
     out = {}
     for name, block in synced.items():
-        clock = sim.truth.clock[name]
-        true_t = (sim.blocks[name].t_s - clock["offset_s"]) / (1.0 + clock["drift_ppm"] * 1e-6)
+        true_t = on_session_clock(sim.blocks[name], sim.truth).t_s
         out[name] = (block.t_s - true_t) * 1e3
     return out
 

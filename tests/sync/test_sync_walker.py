@@ -1,18 +1,17 @@
-"""Sync against the walker's true clock offsets and drifts (skipped until gait.simulate is available)."""
+"""Sync against the walker's true clock offsets and drifts."""
 
 import numpy as np
 import pytest
 
+import gait.simulate as simulate_mod
+from gait.simulate.session import on_session_clock
 from gait.sync import synchronize
-
-simulate_mod = pytest.importorskip("gait.simulate")
 
 
 def _errors_ms(sim, synced) -> dict:
     out = {}
     for name, block in synced.items():
-        clock = sim.truth.clock[name]
-        true_t = (sim.blocks[name].t_s - clock["offset_s"]) / (1.0 + clock["drift_ppm"] * 1e-6)
+        true_t = on_session_clock(sim.blocks[name], sim.truth).t_s
         out[name] = (block.t_s - true_t) * 1e3
     return out
 
