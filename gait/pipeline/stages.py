@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.interpolate import make_interp_spline
 from scipy.spatial.transform import Rotation
 
 from gait.conventions import placement
@@ -55,17 +54,15 @@ def grid_indices(t_start_s: float, t_end_s: float, rate_hz: float) -> np.ndarray
 
 
 def resample(block: SampleBlock, t_grid_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Linear interpolation of acc and gyr onto ``t_grid_s`` (clamped to the block's time span, as np.interp).
+    """Linear interpolation of acc and gyr onto ``t_grid_s`` (inside the block's time span).
 
-    A linear B-spline is linear interpolation; it searches the intervals once for all six columns (4x faster
-    than six ``np.interp`` calls on an hour). Time stamps that are not strictly increasing use ``np.interp``.
+    (Measured: one linear B-spline over all six columns searches the intervals once but, with its extra
+    hour-long temporaries, costs more than six ``np.interp`` calls.)
     """
-    t, values = block.t_s, np.hstack([block.acc_mps2, block.gyr_rps])
-    if len(t) >= 2 and np.all(np.diff(t) > 0):
-        out = make_interp_spline(t, values, k=1)(np.clip(t_grid_s, t[0], t[-1]))
-    else:
-        out = np.column_stack([np.interp(t_grid_s, t, column) for column in values.T])
-    return np.ascontiguousarray(out[:, :3]), np.ascontiguousarray(out[:, 3:])
+    def columns(values: np.ndarray) -> np.ndarray:  # interp reads contiguous columns faster than strided ones
+        return np.column_stack([np.interp(t_grid_s, block.t_s, c) for c in np.ascontiguousarray(values.T)])
+
+    return columns(block.acc_mps2), columns(block.gyr_rps)
 
 
 def segment_motion(q_sensor_enu_wxyz: np.ndarray, acc_mps2: np.ndarray, gyr_rps: np.ndarray,
