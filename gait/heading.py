@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gait.kinematics import ankle_angles_deg, heading_deg
-from gait.orientation.quaternion import quat_multiply
 
 #: Length of the blocks over which the drift of the relative heading is estimated (biomech.md §2.4: ≥ 5–10 s).
 DRIFT_BLOCK_S = 8.0
@@ -40,12 +39,21 @@ REFERENCE_BLOCKS = 4  # blocks fitted by a line to refer the drift back to the s
 
 
 def rotate_about_vertical(q_wxyz: np.ndarray, delta_deg: np.ndarray | float) -> np.ndarray:
-    """Pre-multiply segment→global quaternions by ``delta_deg`` about the global vertical (+Y)."""
-    q = np.atleast_2d(q_wxyz)
-    half_rad = 0.5 * np.radians(np.broadcast_to(np.asarray(delta_deg, dtype=float), (q.shape[0],)))
-    zero = np.zeros_like(half_rad)
-    turn = np.column_stack([np.cos(half_rad), zero, np.sin(half_rad), zero])
-    return quat_multiply(turn, q)
+    """Pre-multiply segment→global quaternions by ``delta_deg`` about the global vertical (+Y).
+
+    The product (cos, 0, sin, 0) ⊗ q written out: the zero terms of a general quaternion product are dropped
+    (this runs on hour-long arrays).
+    """
+    q = np.atleast_2d(np.asarray(q_wxyz, float))
+    half_rad = 0.5 * np.radians(np.asarray(delta_deg, dtype=float))
+    c, s = np.cos(half_rad), np.sin(half_rad)
+    qw, qx, qy, qz = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
+    out = np.empty(q.shape)
+    out[:, 0] = c * qw - s * qy
+    out[:, 1] = c * qx + s * qz
+    out[:, 2] = c * qy + s * qw
+    out[:, 3] = c * qz - s * qx
+    return out
 
 
 def standing_offset_deg(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> float:
