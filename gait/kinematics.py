@@ -75,10 +75,16 @@ def ankle_rates_dps(
     biomech.md §2.5 recommends for eversion velocity); α̇ and γ̇ solve a 2×2 system whose determinant is
     cos²β, far from singular at the ankle. ``omega_*_rps`` are in the segment frames.
     """
+    w_shank = global_angular_velocity_rps(q_shank_wxyz, omega_shank_rps)
+    return joint_rates_dps(q_shank_wxyz, q_foot_wxyz, omega_foot_rps, w_shank, side)
+
+
+def joint_rates_dps(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, omega_foot_rps: np.ndarray,
+                    omega_shank_global_rps: np.ndarray, side: str) -> np.ndarray:
+    """:func:`ankle_rates_dps` with the shank's angular velocity already in the global frame (the pipeline
+    needs it for the shank's vertical rotation too, and computes it once)."""
     e1, e2, e3 = joint_axes(q_shank_wxyz, q_foot_wxyz)
-    w_rel = global_angular_velocity_rps(q_foot_wxyz, omega_foot_rps) - global_angular_velocity_rps(
-        q_shank_wxyz, omega_shank_rps
-    )
+    w_rel = global_angular_velocity_rps(q_foot_wxyz, omega_foot_rps) - omega_shank_global_rps
     beta_dot = np.einsum("ij,ij->i", w_rel, e2)
     c = np.einsum("ij,ij->i", e1, e3)
     p1 = np.einsum("ij,ij->i", w_rel, e1)
@@ -102,8 +108,12 @@ def shank_vertical_rate_dps(q_shank_wxyz: np.ndarray, omega_shank_rps: np.ndarra
     A positive rotation about +Y turns the anterior axis toward −Z (left), i.e. medially for the right leg;
     the left side is negated so that + means internal rotation on both sides.
     """
-    w_global = global_angular_velocity_rps(q_shank_wxyz, omega_shank_rps)
-    return np.degrees(w_global[:, 1]) * side_sign(side)
+    return vertical_rate_dps(global_angular_velocity_rps(q_shank_wxyz, omega_shank_rps), side)
+
+
+def vertical_rate_dps(omega_global_rps: np.ndarray, side: str) -> np.ndarray:
+    """Internal (+) rotation rate about the global vertical from a global angular velocity (N, 3), °/s."""
+    return np.degrees(omega_global_rps[:, 1]) * side_sign(side)
 
 
 def heading_deg(q_wxyz: np.ndarray) -> np.ndarray:

@@ -14,9 +14,10 @@ from scipy.spatial.transform import Rotation
 from gait.conventions import placement
 from gait.kinematics import (
     ankle_angles_deg,
-    ankle_rates_dps,
     free_acceleration_mps2,
-    shank_vertical_rate_dps,
+    global_angular_velocity_rps,
+    joint_rates_dps,
+    vertical_rate_dps,
 )
 from gait.metrics import SideCurves, Stride
 from gait.orientation.frames import segment_orientation_isb
@@ -87,17 +88,18 @@ def side_curves(side: str, t_s: np.ndarray, shank: SegmentMotion | None, foot: S
     ``q_foot_corrected_wxyz`` is the foot orientation after the relative-heading correction (gait.heading).
     """
     curves = SideCurves(t_s=t_s)
+    w_shank = None if shank is None else global_angular_velocity_rps(shank.q_wxyz, shank.gyr_rps)
     if shank is None or foot is None:
         absent = [placement(side, seg) for seg, m in (("shank", shank), ("foot", foot)) if m is None]
         curves.missing["angles_deg"] = f"needs {' and '.join(absent)} (ankle angles need shank + foot)"
     else:
         q_foot = foot.q_wxyz if q_foot_corrected_wxyz is None else q_foot_corrected_wxyz
         curves.angles_deg = ankle_angles_deg(shank.q_wxyz, q_foot, side)
-        curves.rates_dps = ankle_rates_dps(shank.q_wxyz, q_foot, shank.gyr_rps, foot.gyr_rps, side)
+        curves.rates_dps = joint_rates_dps(shank.q_wxyz, q_foot, foot.gyr_rps, w_shank, side)
     if shank is None:
         curves.missing["shank_ir_rate_dps"] = f"needs {placement(side, 'shank')}"
     else:
-        curves.shank_ir_rate_dps = shank_vertical_rate_dps(shank.q_wxyz, shank.gyr_rps, side)
+        curves.shank_ir_rate_dps = vertical_rate_dps(w_shank, side)
     if foot is None:
         curves.missing["foot_acc_global_mps2"] = f"needs {placement(side, 'foot')}"
     else:
