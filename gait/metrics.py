@@ -305,8 +305,8 @@ def _fill(stride: Stride, curves: SideCurves | None) -> Stride:
             stride.metrics.update(dict.fromkeys(names))
             stride.unavailable.update(dict.fromkeys(names, reason))
             continue
-        values = func(curves, *(getattr(stride, a) for a in args))
-        stride.metrics.update({k: _clean(v) for k, v in values.items()})
-        stride.unavailable.update(
-            {k: "not computable for this stride" for k, v in values.items() if _clean(v) is None})
+        for name, value in func(curves, *(getattr(stride, a) for a in args)).items():
+            stride.metrics[name] = value = _clean(value)
+            if value is None:
+                stride.unavailable[name] = "not computable for this stride"
     return stride
