@@ -97,11 +97,6 @@ def joint_rates_dps(q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray, omega_foo
     return rates_dps
 
 
-def angle_rates_dps(t_s: np.ndarray, angles_deg: np.ndarray) -> np.ndarray:
-    """Rates by central differences of already side-corrected angles (fallback when no gyroscope)."""
-    return np.gradient(angles_deg, t_s, axis=0)
-
-
 def shank_vertical_rate_dps(q_shank_wxyz: np.ndarray, omega_shank_rps: np.ndarray, side: str) -> np.ndarray:
     """Shank internal (+) rotation rate about the global vertical, °/s (biomech.md §1.2 meaning c).
 
