@@ -24,7 +24,7 @@ DEFAULT_SCENARIOS = ("normal", "high_eversion", "asymmetric", "coupling_k0", "co
 MATCH_TOLERANCE_S = 0.15
 SETTLE_S = 3.0  # after the walking ramp, before angles are scored
 
-#: Done-when targets (issue 5): name -> (column, limit, kind) with kind "abs" (|value| < limit) or "min".
+#: Done-when targets (issue 5): column -> (limit, kind) with kind "abs" (|value| < limit) or "min".
 TARGETS = {
     "alpha_rmse_deg": (1.5, "abs"),
     "eversion_exc_bias_deg": (1.0, "abs"),
@@ -55,17 +55,6 @@ SENSOR_SETS = {"full": ("left_shank", "right_shank", "left_foot", "right_foot"),
                "foot": ("left_foot", "right_foot"), "shank": ("left_shank", "right_shank")}
 
 
-def sync_mode(requested: str) -> str:
-    """``auto`` uses gait.sync; when that stage is not installed the walker's clock model is used instead."""
-    if requested != "auto":
-        return requested
-    try:
-        import gait.sync  # noqa: F401
-    except ImportError:
-        return "truth"
-    return "auto"
-
-
 def _truth_clock(blocks: dict[str, SampleBlock], clock: dict[str, dict]) -> dict[str, SampleBlock]:
     """Map device clocks to the true clock with the walker's own offset/drift (oracle sync)."""
     out = {}
@@ -78,6 +67,10 @@ def _truth_clock(blocks: dict[str, SampleBlock], clock: dict[str, dict]) -> dict
 
 def _rmse(x: np.ndarray) -> float:
     return float(np.sqrt(np.mean(np.square(x)))) if x.size else float("nan")
+
+
+def _mean(x: np.ndarray) -> float:
+    return float(np.mean(x)) if x.size else float("nan")
 
 
 def _angle_errors(result, truth, walk_from_s: float) -> dict:
@@ -142,14 +135,14 @@ def _stride_errors(result, truth, walk_from_s: float) -> dict:
         "strides_true": truths,
         "stride_recall_pct": 100.0 * recalled / truths if truths else float("nan"),
         "stride_precision_pct": 100.0 * found / valid_est if valid_est else float("nan"),
-        "ic_mae_ms": 1e3 * float(np.mean(np.abs(arr["ic"]))) if arr["ic"].size else float("nan"),
-        "tc_mae_ms": 1e3 * float(np.mean(np.abs(arr["tc"]))) if arr["tc"].size else float("nan"),
-        "cadence_err_spm": float(np.mean(arr["cad"])) if arr["cad"].size else float("nan"),
-        "eversion_exc_bias_deg": float(np.mean(arr["ev"])) if arr["ev"].size else float("nan"),
+        "ic_mae_ms": 1e3 * _mean(np.abs(arr["ic"])),
+        "tc_mae_ms": 1e3 * _mean(np.abs(arr["tc"])),
+        "cadence_err_spm": _mean(arr["cad"]),
+        "eversion_exc_bias_deg": _mean(arr["ev"]),
         "eversion_exc_rmse_deg": _rmse(arr["ev"]),
-        "tibial_ir_exc_bias_deg": float(np.mean(arr["tir"])) if arr["tir"].size else float("nan"),
+        "tibial_ir_exc_bias_deg": _mean(arr["tir"]),
         "tibial_ir_exc_rmse_deg": _rmse(arr["tir"]),
-        "stride_length_err_m": float(np.mean(arr["len"])) if arr["len"].size else float("nan"),
+        "stride_length_err_m": _mean(arr["len"]),
         "stride_length_rmse_m": _rmse(arr["len"]),
         "coupling_est": float(np.median(arr["coup"])) if arr["coup"].size else float("nan"),
         "coupling_true": float(np.median(arr["coup_true"])) if arr["coup_true"].size else float("nan"),
@@ -170,7 +163,7 @@ def run_one(spec: RunSpec) -> dict:
     sim = simulate(spec.scenario, duration_s=spec.duration_s, seed=spec.seed,
                    placements=SENSOR_SETS[spec.sensors], protocol=Protocol(functional_s=spec.functional_s))
     truth = sim.truth
-    blocks = _truth_clock(sim.blocks, truth.clock) if sync_mode(spec.sync) == "truth" else sim.blocks
+    blocks = _truth_clock(sim.blocks, truth.clock) if spec.sync == "truth" else sim.blocks
     meta = {"id": f"sim-{spec.scenario}-{spec.seed}", "subject": "synthetic", "condition": spec.scenario,
             "source": "simulated", "calibration": truth.windows}
     events = None
@@ -235,7 +228,6 @@ def run_sweep(scenarios=DEFAULT_SCENARIOS, seeds: int = 20, progress: bool = Tru
     agg = aggregate(rows)
     settings = {**vars(RunSpec(**spec)), "seeds": seeds, "errors": "realistic"}
     settings.pop("scenario"), settings.pop("seed")
-    settings["sync"] = sync_mode(settings["sync"])
     return {"settings": settings,
             "rows": rows, "aggregate": agg, "targets": {s: target_status(a) for s, a in agg.items()}}
 
