@@ -103,6 +103,17 @@ class RelativeHeading:
     block_t_s: list[float] = field(default_factory=list)
     block_deg: list[float] = field(default_factory=list)
 
+    @classmethod
+    def from_standing(cls, t_s: np.ndarray, q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray,
+                      standing_mask: np.ndarray | None) -> RelativeHeading:
+        """Start with the standing alignment of the masked samples (None or all False: no alignment)."""
+        heading = cls(standing_deg=None)
+        mask = standing_mask
+        if mask is not None and np.any(mask):
+            heading.standing_deg = standing_offset_deg(q_shank_wxyz[mask], q_foot_wxyz[mask])
+            heading.standing_t_s = float(np.mean(t_s[mask]))
+        return heading
+
     def add_block(self, t_s: np.ndarray, q_shank_wxyz: np.ndarray, q_foot_wxyz: np.ndarray) -> None:
         """Estimate one drift block (samples already aligned with ``standing_deg``)."""
         step = max(1, len(t_s) // _MAX_BLOCK_SAMPLES)
@@ -171,12 +182,9 @@ def correct_relative_heading(
     ``standing_mask`` marks the standing calibration samples (None or all False: no standing alignment);
     drift blocks start at ``walk_start_s`` (default: end of the standing window, else the first sample).
     """
-    heading = RelativeHeading(standing_deg=None)
-    if standing_mask is not None and np.any(standing_mask):
-        heading.standing_deg = standing_offset_deg(q_shank_wxyz[standing_mask], q_foot_wxyz[standing_mask])
-        heading.standing_t_s = float(np.mean(t_s[standing_mask]))
-        if walk_start_s is None:
-            walk_start_s = float(t_s[standing_mask][-1])
+    heading = RelativeHeading.from_standing(t_s, q_shank_wxyz, q_foot_wxyz, standing_mask)
+    if heading.standing_deg is not None and walk_start_s is None:
+        walk_start_s = float(t_s[standing_mask][-1])
     start = float(t_s[0]) if walk_start_s is None else walk_start_s
     aligned = rotate_about_vertical(q_foot_wxyz, heading.standing_deg or 0.0)
     for b0, b1 in block_edges(start, float(t_s[-1]), block_s):

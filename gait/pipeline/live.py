@@ -35,7 +35,6 @@ from gait.heading import (
     RelativeHeading,
     block_edges,
     rotate_about_vertical,
-    standing_offset_deg,
 )
 from gait.metrics import FILTER_MARGIN_S, Stride, compute_stride_metrics
 from gait.orientation import get_estimator
@@ -124,7 +123,7 @@ class LiveAnalyzer:
         if self._plan is None and not self._try_calibrate(t_avail, final):
             return
         self._extend(t_avail)
-        self._add_heading_blocks(final)
+        self._add_heading_blocks()
         for side in SIDES:
             self._detect(side, final)
         self._trim()
@@ -230,7 +229,7 @@ class LiveAnalyzer:
     def _pair(self, side: str):
         return self._motion.get(placement(side, "shank")), self._motion.get(placement(side, "foot"))
 
-    def _add_heading_blocks(self, final: bool) -> None:
+    def _add_heading_blocks(self) -> None:
         plan = self._plan
         for side in SIDES:
             shank, foot = self._pair(side)
@@ -238,11 +237,8 @@ class LiveAnalyzer:
                 continue
             rel = self._heading.get(side)
             if rel is None:
-                standing = plan.standing_mask(self._t, side)
-                rel = RelativeHeading(standing_deg=None)
-                if standing is not None and standing.any():
-                    rel.standing_deg = standing_offset_deg(shank.q_wxyz[standing], foot.q_wxyz[standing])
-                    rel.standing_t_s = float(np.mean(self._t[standing]))
+                rel = RelativeHeading.from_standing(self._t, shank.q_wxyz, foot.q_wxyz,
+                                                    plan.standing_mask(self._t, side))
                 self._heading[side] = rel
             start = plan.walk_start_s(side)
             start = float(self._t[0]) if start is None else start
