@@ -21,7 +21,7 @@ from dashboard.components.shell import app_shell, not_available
 from dashboard.context import DashboardContext
 from dashboard.live_buffer import LiveHub
 from dashboard.pages import compare, live, replay, review, sessions
-from dashboard.security import Credentials, check_bind, harden
+from dashboard.security import Credentials, check_bind, enforced_credentials, harden
 
 ASSETS = Path(__file__).with_name("assets")
 PAGES = (live, sessions, replay, review, compare)
@@ -76,12 +76,14 @@ def create_app(
 
 
 class DashboardServer:
-    """A threaded WSGI server for one app (one process: the live buffers must be shared by all requests)."""
+    """A threaded WSGI server for one app (one process: the live buffers must be shared by all requests).
 
-    def __init__(
-        self, app: Dash, host: str = "127.0.0.1", port: int = 8050, credentials: Credentials | None = None
-    ):
-        check_bind(host, credentials)
+    The bind check uses the credentials the app itself enforces (given to :func:`create_app`), so a
+    non-loopback address is refused for an app built without its Basic-auth gate.
+    """
+
+    def __init__(self, app: Dash, host: str = "127.0.0.1", port: int = 8050):
+        check_bind(host, enforced_credentials(app.server))
         self._server = make_server(host, port, app.server, threaded=True)
         self.host, self.port = host, self._server.server_port
         self._thread: threading.Thread | None = None

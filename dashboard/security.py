@@ -33,6 +33,7 @@ PASSWORD_HASH_ENV = "GAIT_DASHBOARD_PASSWORD_HASH"
 PASSWORD_ENV = "GAIT_DASHBOARD_PASSWORD"
 REALM = "gait dashboard"
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
+CREDENTIALS_KEY = "gait_dashboard_credentials"
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,11 @@ def check_bind(host: str, credentials: Credentials | None) -> None:
         )
 
 
+def enforced_credentials(server: Flask) -> Credentials | None:
+    """The credentials ``harden`` installed on ``server`` (``None``: no auth gate, or never hardened)."""
+    return server.extensions.get(CREDENTIALS_KEY)
+
+
 def _basic_auth(header: str | None) -> tuple[str, str] | None:
     if not header or not header.startswith("Basic "):
         return None
@@ -105,6 +111,7 @@ def harden(server: Flask, credentials: Credentials | None) -> None:
     """Install request-size cap, security headers and (when given) the Basic-auth gate on ``server``."""
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     server.debug = False
+    server.extensions[CREDENTIALS_KEY] = credentials  # what the bind check trusts (see enforced_credentials)
 
     if credentials is not None:
 

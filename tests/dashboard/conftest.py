@@ -61,8 +61,8 @@ def serve():
     """Start an app on a free loopback port; returns its base URL. Stopped after the test."""
     servers = []
 
-    def _serve(app, credentials=None) -> str:
-        server = DashboardServer(app, "127.0.0.1", 0, credentials=credentials).start()
+    def _serve(app) -> str:
+        server = DashboardServer(app, "127.0.0.1", 0).start()
         servers.append(server)
         return server.url
 

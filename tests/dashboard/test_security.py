@@ -84,3 +84,11 @@ def test_index_ignores_unsafe_ids(tmp_path):
     ctx = create_app(tmp_path).gait_context
     for sid in ("../x", "a/b", "..", "", None, "x" * 65):
         assert ctx.index.get(sid) is None
+
+
+def test_bind_check_trusts_only_the_apps_own_auth_gate(tmp_path):
+    from dashboard.security import enforced_credentials
+
+    creds = Credentials.from_password("therapist", "pw")
+    assert enforced_credentials(create_app(tmp_path, credentials=creds).server) is creds
+    assert enforced_credentials(create_app(tmp_path).server) is None

@@ -31,10 +31,9 @@ def _run(args) -> int:
 
     if not 0 <= args.port <= 65535:
         raise GaitError(f"--port {args.port}: not a TCP port (use 1–65535, or 0 for any free port)")
-    credentials = credentials_from_env()
-    app = create_app(args.recordings, credentials=credentials)
+    app = create_app(args.recordings, credentials=credentials_from_env())
     try:
-        server = DashboardServer(app, args.host, args.port, credentials=credentials)
+        server = DashboardServer(app, args.host, args.port)
     except OSError as exc:
         raise GaitError(f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}); "
                         "choose another --port") from None
