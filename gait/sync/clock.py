@@ -31,6 +31,10 @@ class SensorSync:
     def to_session(self, t_s: np.ndarray) -> np.ndarray:
         return (np.asarray(t_s, dtype=float) - self.offset_s) / (1.0 + self.drift_ppm * 1e-6)
 
+    def to_device(self, t_session_s):
+        """Inverse of :meth:`to_session` (tap search windows, tap residuals)."""
+        return self.offset_s + (1.0 + self.drift_ppm * 1e-6) * t_session_s
+
 
 @dataclass
 class SyncReport:

@@ -41,7 +41,7 @@ def _fit_taps(sync: SensorSync, onsets_device: np.ndarray, taps_session: np.ndar
         sync.offset_s, sync.drift_ppm = float(offset), float((slope - 1.0) * 1e6)
     else:
         sync.offset_s = float(np.mean(onsets_device - (1.0 + sync.drift_ppm * 1e-6) * taps_session))
-    resid = onsets_device - (sync.offset_s + (1.0 + sync.drift_ppm * 1e-6) * taps_session)
+    resid = onsets_device - sync.to_device(taps_session)
     sync.tap_residual_ms = round(float(np.sqrt(np.mean(resid**2)) * 1e3), 3)
     sync.tap_onsets_session_s = [round(float(x), 6) for x in sync.to_session(onsets_device)]
     if not sync.method.startswith("taps"):
@@ -57,8 +57,8 @@ def _detect_all(blocks, syncs, windows, margin_s):
         per_window = []
         for w in windows:
             n_taps = len(w.get("tap_times_s") or []) or 3
-            lo = syncs[name].offset_s + (1 + syncs[name].drift_ppm * 1e-6) * (w["t0_s"] - margin_s)
-            hi = syncs[name].offset_s + (1 + syncs[name].drift_ppm * 1e-6) * (w["t1_s"] + margin_s)
+            lo = syncs[name].to_device(w["t0_s"] - margin_s)
+            hi = syncs[name].to_device(w["t1_s"] + margin_s)
             onsets = detect_tap_onsets(block.t_s, block.acc_mps2, (lo, hi), n_taps)
             if len(onsets) != n_taps:
                 syncs[name].warnings.append(
@@ -72,16 +72,19 @@ def _detect_all(blocks, syncs, windows, margin_s):
     return found
 
 
+def _on_session(blocks, syncs, names) -> dict[str, SampleBlock]:
+    """The named blocks mapped with their current clock fits (acc and gyr only)."""
+    return {n: SampleBlock(n, syncs[n].to_session(blocks[n].t_s), blocks[n].acc_mps2, blocks[n].gyr_rps)
+            for n in names}
+
+
 def _refine_leg_drift(blocks, syncs, found, taps_session: np.ndarray) -> None:
     """Split each leg's measured shank−foot drift between its two tap-aligned sensors, in place."""
     for side in ("left", "right"):
         shank, foot = f"{side}_shank", f"{side}_foot"
         if shank not in found or foot not in found:
             continue
-        on_session = {
-            n: SampleBlock(n, syncs[n].to_session(blocks[n].t_s), blocks[n].acc_mps2, blocks[n].gyr_rps)
-            for n in (shank, foot)
-        }
+        on_session = _on_session(blocks, syncs, (shank, foot))
         relative_ppm = leg_drift_ppm(on_session[shank], on_session[foot], float(taps_session.max()) + 1.0)
         if relative_ppm is None:
             syncs[shank].warnings.append(f"{side} leg: shank-foot drift not measurable from impacts")
@@ -97,10 +100,7 @@ def _refine_side_drift(blocks, syncs, found, taps_session: np.ndarray) -> None:
     """Split the measured left − right drift between the two legs (long recordings only), in place."""
     if "left_foot" not in found or "right_foot" not in found:
         return
-    on_session = {
-        n: SampleBlock(n, syncs[n].to_session(blocks[n].t_s), blocks[n].acc_mps2, blocks[n].gyr_rps)
-        for n in ("left_foot", "right_foot")
-    }
+    on_session = _on_session(blocks, syncs, ("left_foot", "right_foot"))
     relative_ppm = side_drift_ppm(
         on_session["left_foot"], on_session["right_foot"], float(taps_session.max()) + 1.0
     )
