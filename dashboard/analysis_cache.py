@@ -74,7 +74,8 @@ class AnalysisCache:
                 self._entries[key] = (sig, result)
                 self._entries.move_to_end(key)
                 while len(self._entries) > self.max_sessions:
-                    self._entries.popitem(last=False)
+                    evicted, _ = self._entries.popitem(last=False)
+                    self._derived = {k: v for k, v in self._derived.items() if k[0] != evicted}
             return result[0]
 
     def prefetch(self, session_dir: Path) -> threading.Thread:
@@ -89,7 +90,7 @@ class AnalysisCache:
         return thread
 
     def derived(self, session_dir: Path, name: str, compute):
-        """A value computed from the cached analysis (e.g. bootstrap tables), cached with it."""
+        """A value computed from the cached analysis (e.g. bootstrap tables), cached (and evicted) with it."""
         key = Path(session_dir).resolve()
         with self._guard:
             hit = self._derived.get((key, name))

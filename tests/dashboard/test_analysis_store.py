@@ -28,3 +28,14 @@ def test_disk_store_reuses_and_invalidates(tmp_path):
 
     entries[0].write_text("{broken")  # a damaged entry is ignored and recomputed
     assert AnalysisCache(analyze=analyze, store=AnalysisStore(tmp_path)).get(session)["n"] == 3
+
+
+def test_derived_values_are_evicted_with_their_session(tmp_path):
+    one = make_samples_session(tmp_path / "s1", "S001", "barefoot")
+    two = make_samples_session(tmp_path / "s2", "S001", "shoe")
+    cache = AnalysisCache(max_sessions=1, analyze=lambda path: ({"path": str(path)}, {}))
+    cache.get(one)
+    assert cache.derived(one, "x", lambda: 1) == 1 and cache.derived(one, "x", lambda: 2) == 1  # cached
+    cache.get(two)  # evicts the first session and what was derived from it
+    cache.get(one)
+    assert cache.derived(one, "x", lambda: 3) == 3
