@@ -31,6 +31,8 @@ import numpy as np
 from scipy.signal import butter, find_peaks, sosfiltfilt
 from scipy.spatial.transform import Rotation
 
+from gait.calibration.standing import true_runs
+
 SWING_LP_HZ = 3.0  #: smoothing for finding mid-swing peaks
 EVENT_LP_HZ = 10.0  #: zero crossings and the push-off minimum
 DETAIL_LP_HZ = 45.0  #: the sharp post-contact minimum (capped below Nyquist)
@@ -169,12 +171,6 @@ def _initial_contact(t_u: np.ndarray, events: np.ndarray, detail: np.ndarray, pe
     return 0.5 * (t_u[z] + t_u[m])
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """[start, stop) index pairs of the True runs of a boolean array."""
-    edges = np.diff(np.r_[0, mask.astype(np.int8), 0])
-    return list(zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True))
-
-
 def detect_shuffle_contacts(t_s: np.ndarray, gyr_rps: np.ndarray, mid_swing_s: np.ndarray) -> np.ndarray:
     """Initial contacts of steps too small for the swing detector (segment-frame gyroscope (N, 3), rad/s).
 
@@ -189,7 +185,7 @@ def detect_shuffle_contacts(t_s: np.ndarray, gyr_rps: np.ndarray, mid_swing_s: n
     rest = max(1, int(SHUFFLE_REST_S * rate_hz))
     lo_s, hi_s = SHUFFLE_DURATION_S
     contacts = []
-    for a, b in _runs(moving):
+    for a, b in true_runs(moving):
         if a < rest or b + rest > len(t_u) or moving[a - rest : a].any() or moving[b : b + rest].any():
             continue
         swings = (mid_swing_s >= t_u[a]) & (mid_swing_s <= t_u[b - 1])
