@@ -111,8 +111,17 @@ class HubFeeder:
             try:
                 self._drain()
             except Exception as exc:  # noqa: BLE001 - the display must not take acquisition down
-                self.problems.append(f"live analysis stopped: {exc}")
-                self._analyzer = None
+                self._analysis_failed(exc)
+
+    def _analysis_failed(self, exc: Exception) -> None:
+        """Stop analysing and say so on the page: the last cadence would otherwise stay up as if current."""
+        self._analyzer = None
+        problem = f"live analysis stopped ({exc}); the recording continues"
+        if problem in self.problems:  # the worker keeps draining: say each problem once
+            return
+        self.problems.append(problem)
+        self.hub.set_gait(None, self.hub.stride_count, self.hub.final_stride_count)
+        self.hub.calibration.warnings.append(problem)
 
     def _drain(self) -> None:
         per_sensor: dict[str, list[Packet]] = {}

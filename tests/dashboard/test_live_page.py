@@ -119,3 +119,23 @@ def test_virtual_sensors_button_starts_and_stops_a_stream(tmp_path):
     assert wait_until(lambda: ctx.live.source and len(ctx.live.sensors()) == 4, 60.0), ctx.sources.status
     assert wait_until(lambda: all(s.state == "streaming" for s in ctx.live.sensors()), 10.0)
     assert ctx.sources.stop() == "Sensors disconnected." and not ctx.live.source
+
+
+def test_a_failing_live_analysis_is_reported_not_frozen():
+    from dashboard.live_feed import HubFeeder  # noqa: PLC0415
+
+    hub = LiveHub()
+    hub.set_gait(104.0, {"left": 3, "right": 3})
+    feeder = HubFeeder(hub, {}, {}, {}, analyzer_factory=lambda meta: object())
+
+    def broken():
+        raise RuntimeError("boom")
+
+    feeder._drain = broken
+    deadline = time.monotonic() + 5.0
+    while not feeder.problems and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)  # a few more failing drains: still one message
+    feeder._stop.set()
+    assert hub.cadence_steps_per_min is None and hub.stride_count == {"left": 3, "right": 3}
+    assert hub.calibration.warnings == ["live analysis stopped (boom); the recording continues"]
