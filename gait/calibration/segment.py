@@ -240,8 +240,8 @@ def calibrate_segment(
 
     ``standing_window``: quiet standing (s, on ``block.t_s``'s clock); found automatically when ``None``.
     ``walking_window``: the part used for the mediolateral axis; default: every non-still sample.
-    ``functional_window``: optional ankle rocking / heel raises; its axis (signed by the walking axis when
-    there is walking) is averaged with the walking axis. Raises :class:`CalibrationError` without movement.
+    ``functional_window``: optional ankle rocking / heel raises; when that was a clean hinge motion its axis
+    (signed by the walking axis) replaces the walking axis. Raises :class:`CalibrationError` without movement.
     """
     t, acc, gyr = block.t_s, block.acc_mps2, block.gyr_rps
     if standing_window is None:
