@@ -22,6 +22,7 @@ from dashboard.context import DashboardContext
 from dashboard.live_buffer import LiveHub
 from dashboard.pages import compare, live, replay, review, sessions
 from dashboard.security import Credentials, check_bind, enforced_credentials, harden
+from gait.errors import GaitError
 
 ASSETS = Path(__file__).with_name("assets")
 PAGES = (live, sessions, replay, review, compare)
@@ -83,6 +84,8 @@ class DashboardServer:
     """
 
     def __init__(self, app: Dash, host: str = "127.0.0.1", port: int = 8050):
+        if not 0 <= port <= 65535:  # the socket layer would silently wrap it (70000 -> 4464)
+            raise GaitError(f"port {port}: not a TCP port (use 1–65535, or 0 for any free port)")
         check_bind(host, enforced_credentials(app.server))
         self._server = make_server(host, port, app.server, threaded=True)
         self.host, self.port = host, self._server.server_port

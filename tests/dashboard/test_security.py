@@ -92,3 +92,8 @@ def test_bind_check_trusts_only_the_apps_own_auth_gate(tmp_path):
     creds = Credentials.from_password("therapist", "pw")
     assert enforced_credentials(create_app(tmp_path, credentials=creds).server) is creds
     assert enforced_credentials(create_app(tmp_path).server) is None
+
+
+def test_out_of_range_port_is_refused_not_wrapped(tmp_path):
+    with pytest.raises(GaitError, match="port 70000: not a TCP port"):
+        DashboardServer(create_app(tmp_path), port=70000)

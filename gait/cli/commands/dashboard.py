@@ -29,8 +29,6 @@ def _run(args) -> int:
     from dashboard.security import credentials_from_env
     from gait.errors import GaitError
 
-    if not 0 <= args.port <= 65535:
-        raise GaitError(f"--port {args.port}: not a TCP port (use 1–65535, or 0 for any free port)")
     app = create_app(args.recordings, credentials=credentials_from_env())
     try:
         server = DashboardServer(app, args.host, args.port)
