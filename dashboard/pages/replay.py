@@ -7,16 +7,29 @@ simulations with decoded samples only) have nothing to replay and say so; their 
 
 from __future__ import annotations
 
+import math
 import threading
 
 import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from dashboard.components.live_view import live_view, register_live_view
 from dashboard.components.shell import fmt_duration, not_available, page_title
 from dashboard.replay_runner import SPEEDS, ReplayRunner
 
 MAX_RUNNERS = 2  # replays kept in memory; older ones are paused and dropped
+
+
+def _checked(speed, seek_s) -> tuple[float, float]:
+    """Only an offered speed and a finite position reach the runner (a crafted request could send 0, nan)."""
+    try:
+        speed, seek_s = float(speed), float(seek_s)
+    except (TypeError, ValueError):
+        raise PreventUpdate from None
+    if speed not in SPEEDS or not math.isfinite(seek_s):
+        raise PreventUpdate
+    return speed, seek_s
 
 
 class ReplayRunners:
@@ -143,14 +156,16 @@ def register(app, ctx_) -> None:
         if runner is None:
             return "Nothing to replay."
         trigger = ctx.triggered_id
+        if trigger in ("replay-play", "replay-speed", "replay-seek"):
+            speed, seek_s = _checked(speed, seek_s)
         if trigger == "replay-play":
-            runner.play(speed=float(speed))
+            runner.play(speed=speed)
         elif trigger == "replay-pause":
             runner.pause()
         elif trigger == "replay-speed" and runner.state == "playing":
-            runner.play(speed=float(speed))
+            runner.play(speed=speed)
         elif trigger == "replay-seek":
-            runner.play(from_s=float(seek_s), speed=float(speed))
+            runner.play(from_s=seek_s, speed=speed)
         return (
             f"{runner.state} · {runner.position_s - runner.t_start_s:.1f} s of "
             f"{runner.duration_s:.1f} s · speed {runner.speed:g}×"

@@ -56,3 +56,14 @@ def test_replay_of_a_samples_only_session_says_nothing_to_replay(tmp_path):
     app = create_app(tmp_path)
     text = str(route(app.gait_context, "/replay/imp12345", ""))
     assert "Nothing to replay" in text
+
+
+def test_replay_controls_accept_only_offered_speeds_and_finite_positions():
+    from dash.exceptions import PreventUpdate  # noqa: PLC0415
+
+    from dashboard.pages.replay import _checked  # noqa: PLC0415
+
+    assert _checked("2.0", 12.5) == (2.0, 12.5)
+    for speed, seek_s in (("0", 1.0), ("-1", 1.0), ("1e300", 1.0), ("nan", 1.0), (None, 1.0), ("1.0", "nan")):
+        with pytest.raises(PreventUpdate):
+            _checked(speed, seek_s)
