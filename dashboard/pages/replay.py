@@ -46,8 +46,8 @@ class ReplayRunners:
             summary = self._ctx.index.get(session_id)
             if summary is None or not (summary.path / "packets.log").is_file():
                 return None
-            while len(self._runners) >= MAX_RUNNERS:
-                _, old = self._runners.popitem()
+            while len(self._runners) >= MAX_RUNNERS:  # evict the oldest (dicts keep insertion order)
+                old = self._runners.pop(next(iter(self._runners)))
                 old.pause()
             runner = self._runners[session_id] = ReplayRunner(summary.path)
             return runner
